@@ -56,7 +56,7 @@ class TestCitizenId:
         with translation.override("en"), pytest.raises(ValidationError) as en:
             validate_citizen_id("092086123456", "M", date(1985, 3, 14))
         assert "năm sinh" in vi.value.messages[0]
-        assert "year of birth" in en.value.messages[0]
+        assert "birth year 1985" in en.value.messages[0]
 
 
 class TestPhone:
