@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
@@ -7,5 +6,5 @@ urlpatterns = [
     path("accounts/", include("phaodai.accounts.urls")),
     path("places/", include("phaodai.places.urls")),
     path("staff/", include("phaodai.staff.urls")),
-    path("django-admin/", admin.site.urls),
+    path("api/", include("phaodai.api_urls")),
 ]

@@ -2,6 +2,8 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from phaodai.core.text import fold
 from phaodai.places.models import AdminUnit, Agency, AgencyKind, Bloc, Level
@@ -15,6 +17,7 @@ class FoldedSearchFilter(django_filters.CharFilter):
         return qs.filter(search_name__contains=fold(value)) if value else qs
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class UnderUnitFilter(django_filters.ModelChoiceFilter):
     """Rows within a unit's subtree (one path-prefix query). `lookup` is the path to that unit's path field."""
 
@@ -36,8 +39,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if user is not None:
             for f in self.filters.values():
-                if isinstance(f, django_filters.ModelChoiceFilter):
-                    f.queryset = f.queryset.model.objects.visible_to(user).filter(pk__in=f.queryset.values("pk"))
+                manager = f.queryset.model._default_manager if isinstance(f, django_filters.ModelChoiceFilter) else None
+                # Only scoped models need narrowing; plain lookups (skills) are the same for everyone.
+                if manager is not None and hasattr(manager, "visible_to"):
+                    f.queryset = manager.visible_to(user).filter(pk__in=f.queryset.values("pk"))
 
 
 class AdminUnitFilterSet(ScopedFilterSet):
