@@ -1,0 +1,122 @@
+"""The history page: who changed what, when, from what to what, for records the reader may see."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.urls import reverse
+
+from phaodai.staff.models import Skill, StaffStatus
+
+
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def history(obj) -> str:
+    return reverse("core:history", args=[obj._meta.label_lower, obj.pk])
+
+
+def test_anonymous_visitors_are_redirected_to_login(world, client):
+    response = client.get(history(world.staff["an"]))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_role_without_audit_view_gets_403_for_a_record_it_sees(world, client_for):
+    client = client_for(world.users["observer"])
+    an = world.staff["an"]
+    assert client.get(reverse("staff:staffmember_detail", args=[an.pk])).status_code == 200
+    assert client.get(history(an)).status_code == 403
+    assert history(an) not in client.get(reverse("staff:staffmember_detail", args=[an.pk])).content.decode()
+
+
+def test_a_record_outside_the_jurisdiction_is_404_even_with_audit_view(world, client_for):
+    client = client_for(world.users["tan_an"])
+    assert client.get(history(world.staff["hoa"])).status_code == 404
+    assert client.get(history(world.agencies["ubnd_an_hoa"])).status_code == 404
+    assert client.get(history(world.users["an_hoa"])).status_code == 404  # no user.view: accounts are invisible
+
+
+@pytest.mark.parametrize("label", ["auth.group", "auditlog.logentry", "staff.skill", "nonsense"])
+def test_only_the_four_audited_models_have_history_pages(world, client_for, label):
+    response = client_for(world.users["admin"]).get(reverse("core:history", args=[label, 1]))
+    assert response.status_code == 404
+
+
+def test_history_lists_who_when_and_each_change_newest_first(world, client_for):
+    an = world.staff["an"]
+    with set_actor(world.users["home_affairs"]):
+        an.status = StaffStatus.MOBILISED
+        an.date_of_birth = date(1985, 4, 14)
+        an.citizen_id = an.citizen_id  # unchanged fields are not listed
+        an.save()
+    with set_actor(world.users["tan_an"]):
+        an.skills.add(Skill.objects.get(code="medical"))
+    update, skill = LogEntry.objects.get_for_object(an).order_by("-pk")[:2][::-1]
+    # Fixed times, after the fixture's own entries: 03:30 UTC is 10:30 in Hồ Chí Minh City.
+    LogEntry.objects.filter(pk=update.pk).update(timestamp=datetime(2040, 8, 1, 3, 30, tzinfo=UTC))
+    LogEntry.objects.filter(pk=skill.pk).update(timestamp=datetime(2040, 8, 2, 1, 0, tzinfo=UTC))
+
+    response = english(client_for(world.users["tan_an"])).get(history(an))
+    assert response.status_code == 200
+    entries = response.context["entries"]
+    assert entries[0].changes[0].label == "Skills" and entries[0].changes[0].added == ["Chuyên môn y tế"]
+    assert "tan_an" in entries[0].actor
+    assert "home_affairs" in entries[1].actor and entries[1].action == "Changed"
+    changes = {c.label: (c.before, c.after) for c in entries[1].changes}
+    assert changes["Status"] == ("Available", "Mobilised")
+    assert changes["Date of birth"] == ("14/03/1985", "14/04/1985")
+    assert "Citizen ID" not in changes
+    html = response.content.decode()
+    assert "01/08/2040 10:30" in html and "02/08/2040 08:00" in html
+    assert html.index("+ ") < html.index("Available")  # the skill (newest) comes first
+    assert entries[-1].action == "Created"
+
+
+def test_foreign_keys_show_names_but_only_of_records_the_reader_sees(world, client_for):
+    hoa = world.staff["hoa"]
+    with set_actor(world.users["admin"]):
+        hoa.agency = world.agencies["ubnd_tan_an"]  # moved from An Hòa to Tân An
+        hoa.save()
+    move = next(
+        e
+        for e in english(client_for(world.users["tan_an"])).get(history(hoa)).context["entries"]
+        if any(c.label == "Agency" for c in e.changes)
+    )
+    change = next(c for c in move.changes if c.label == "Agency")
+    assert change.after == "Ủy ban nhân dân Phường Tân An"
+    assert change.before == f"#{world.agencies['ubnd_an_hoa'].pk}"  # An Hòa's agency is not Tân An's business
+    admin_view = client_for(world.users["admin"]).get(history(hoa)).context["entries"]
+    names = {c.before for e in admin_view for c in e.changes if c.label in ("Agency", "Cơ quan")}
+    assert "Ủy ban nhân dân Phường An Hòa" in names
+
+
+def test_every_detail_page_links_to_its_history(world, client_for):
+    client = client_for(world.users["admin"])
+    an, agency, account = world.staff["an"], world.agencies["ubnd_tan_an"], world.users["tan_an"]
+    pages = {
+        reverse("staff:staffmember_detail", args=[an.pk]): an,
+        reverse("places:agency_detail", args=[agency.pk]): agency,
+        reverse("places:adminunit_detail", args=[agency.unit_id]): agency.unit,
+        reverse("accounts:user_detail", args=[account.pk]): account,
+    }
+    for url, obj in pages.items():
+        assert history(obj) in client.get(url).content.decode(), url
+        assert client.get(history(obj)).status_code == 200
+
+
+def test_the_history_page_keeps_a_bounded_number_of_queries(world, client_for, django_assert_max_num_queries):
+    an = world.staff["an"]
+    for i in range(30):
+        with set_actor(world.users["home_affairs"]):
+            an.position = f"Chức vụ {i}"
+            an.agency = world.agencies["ubnd_tan_an"] if i % 2 else world.agencies["tram_y_te_tan_an"]
+            an.save()
+    client = client_for(world.users["tan_an"])
+    client.get(history(an))
+    with django_assert_max_num_queries(12):
+        response = client.get(history(an))
+    assert len(response.context["entries"]) >= 30
