@@ -1,0 +1,408 @@
+"""Every endpoint proves its scope.
+
+The walker lists every URL pattern of the project. Each URL name must have an entry in CASES below — a check
+run as a user of Phường Tân An (or another persona) against records of Phường An Hòa / Trà Nóc that must stay
+hidden (404), rows that must be absent from lists and exports, or writes the role may not make (403). A new
+endpoint without an entry fails `test_every_endpoint_has_a_scope_case`, so it cannot land without its denial test.
+Every non-public endpoint is also checked anonymously: pages redirect to the login page, the API answers 401.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import openpyxl
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from phaodai.places.models import AdminUnit
+from phaodai.testing import AN_HOA, TAN_AN, World
+
+# ---------------------------------------------------------------------------------------------- the walker
+
+
+def url_names() -> set[str]:
+    def walk(patterns, namespace: str | None) -> set[str]:
+        names: set[str] = set()
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(filter(None, [namespace, p.namespace])) or None
+                names |= walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(f"{namespace}:{p.name}" if namespace else p.name)
+        return names
+
+    return walk(get_resolver().url_patterns, None)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def text_of(response) -> str:
+    """The visible content of a page, JSON answer or .xlsx export, as one string."""
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        book = openpyxl.load_workbook(
+            io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content), read_only=True
+        )
+        return "\n".join(
+            " ".join(str(v) for v in row if v is not None)
+            for ws in book.worksheets
+            for row in ws.iter_rows(values_only=True)
+        )
+    return response.content.decode()
+
+
+def assert_hidden(client, url: str, method: str = "get", data: dict | None = None) -> None:
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code == 404, f"{method.upper()} {url} → {response.status_code}, expected 404"
+
+
+def assert_forbidden(client, url: str, method: str = "get", data: dict | None = None) -> None:
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code == 403, f"{method.upper()} {url} → {response.status_code}, expected 403"
+
+
+def assert_lists(client, url: str, present: list[str], absent: list[str]) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, f"GET {url} → {response.status_code}"
+    body = text_of(response)
+    for name in present:
+        assert name in body, f"{url} should show {name!r}"
+    for name in absent:
+        assert name not in body, f"{url} must not show {name!r} (out of scope)"
+
+
+def an_hoa_unit() -> AdminUnit:
+    return AdminUnit.objects.get(code=AN_HOA)
+
+
+def hoa(w: World):  # Lê Thị Hoa works for An Hòa's People's Committee: outside Tân An
+    return w.staff["hoa"]
+
+
+HOA, AN = "Lê Thị Hoa", "Nguyễn Văn An"
+AGENCY_AN_HOA, AGENCY_TAN_AN = "Ủy ban nhân dân Phường An Hòa", "Ủy ban nhân dân Phường Tân An"
+
+
+# ---------------------------------------------------------------------------------------------- the cases
+# Each case gets the world and `login(username)` → a logged-in test client.
+
+Case = Callable[[World, Callable], None]
+
+
+def _home(w, login):
+    c = login("tan_an")
+    counts = c.get(reverse("core:home")).context["counts"]
+    assert counts["staff_total"] == 3  # An, Đạt (People's Committee) and Minh (health station) of Tân An only
+    assert counts["agencies"] == 2
+
+
+def _history(w, login):
+    c = login("tan_an")
+    assert_hidden(c, reverse("core:history", args=["staff.staffmember", hoa(w).pk]))
+    assert_hidden(c, reverse("core:history", args=["places.agency", w.agencies["ubnd_an_hoa"].pk]))
+    assert_hidden(c, reverse("core:history", args=["places.adminunit", an_hoa_unit().pk]))
+    assert_hidden(c, reverse("core:history", args=["accounts.user", w.users["an_hoa"].pk]))
+    assert_forbidden(login("team_leader"), reverse("core:history", args=["staff.staffmember", w.staff["an"].pk]))
+
+
+def _users_forbidden(view: str, with_pk: bool = False, method: str = "get") -> Case:
+    """Only system administrators manage accounts. On one account's page a role that sees no accounts at all gets
+    404 (the account is outside what it sees); on the list and the add page, 403."""
+
+    def case(w, login):
+        args = [w.users["an_hoa"].pk] if with_pk else []
+        check = assert_hidden if with_pk else assert_forbidden
+        check(login("tan_an"), reverse(f"accounts:{view}", args=args), method)
+        check(login("ninh_kieu"), reverse(f"accounts:{view}", args=args), method)
+        assert login("admin").get(reverse(f"accounts:{view}", args=args)).status_code in (200, 405)
+
+    return case
+
+
+def _user_export(w, login):
+    _users_forbidden("user_export")(w, login)
+    assert_lists(login("admin"), reverse("accounts:user_export"), ["tan_an", "an_hoa"], [])
+
+
+def _unit_list(w, login):
+    assert_lists(
+        login("tan_an"), reverse("places:adminunit_list"), ["Phường Tân An"], ["Phường An Hòa", "Phường Trà Nóc"]
+    )
+
+
+def _unit_export(w, login):
+    assert_lists(login("tan_an"), reverse("places:adminunit_export"), ["Phường Tân An"], ["Phường An Hòa"])
+
+
+def _unit_detail(w, login):
+    assert_hidden(login("tan_an"), reverse("places:adminunit_detail", args=[an_hoa_unit().pk]))
+
+
+def _unit_edit(w, login):
+    c = login("tan_an")
+    assert_hidden(c, reverse("places:adminunit_edit", args=[an_hoa_unit().pk]))
+    assert_hidden(c, reverse("places:adminunit_edit", args=[an_hoa_unit().pk]), "post", {"name": "X"})
+    # Official units come from published data: read-only even inside one's own commune.
+    assert_forbidden(c, reverse("places:adminunit_edit", args=[AdminUnit.objects.get(code=TAN_AN).pk]))
+
+
+def _neighbourhood_add(w, login):
+    c = login("tan_an")
+    url = reverse("places:neighbourhood_add", args=[an_hoa_unit().pk])
+    assert_hidden(c, url, "post", {"name": "Khu vực 1", "kind": "khu vực"})
+    assert not an_hoa_unit().children.exists()
+    assert_forbidden(login("observer"), url, "post", {"name": "Khu vực 1", "kind": "khu vực"})
+
+
+def _agency_list(w, login):
+    assert_lists(login("tan_an"), reverse("places:agency_list"), [AGENCY_TAN_AN], [AGENCY_AN_HOA, "Sở Y tế"])
+
+
+def _agency_export(w, login):
+    assert_lists(login("tan_an"), reverse("places:agency_export"), [AGENCY_TAN_AN], [AGENCY_AN_HOA])
+
+
+def _agency_detail(w, login):
+    assert_hidden(login("tan_an"), reverse("places:agency_detail", args=[w.agencies["ubnd_an_hoa"].pk]))
+
+
+def _agency_edit(w, login):
+    url = reverse("places:agency_edit", args=[w.agencies["ubnd_an_hoa"].pk])
+    assert_hidden(login("binh_thuy"), url)
+    assert_hidden(login("binh_thuy"), url, "post", {"name": "X"})
+    assert_forbidden(login("observer"), url)
+
+
+def _agency_add(w, login):
+    assert_forbidden(login("tan_an"), reverse("places:agency_add"))  # communes do not create agencies
+
+
+def _staff_list(w, login):
+    assert_lists(login("tan_an"), reverse("staff:staffmember_list"), [AN], [HOA, "Phạm Văn Bình", "Võ Thị Lan"])
+
+
+def _staff_export(w, login):
+    assert_lists(login("tan_an"), reverse("staff:staffmember_export"), [AN], [HOA, "Phạm Văn Bình"])
+    assert_forbidden(login("team_member"), reverse("staff:staffmember_export"))
+
+
+def _staff_detail(w, login):
+    assert_hidden(login("tan_an"), reverse("staff:staffmember_detail", args=[hoa(w).pk]))
+
+
+def _staff_edit(w, login):
+    c = login("tan_an")
+    url = reverse("staff:staffmember_edit", args=[hoa(w).pk])
+    assert_hidden(c, url)
+    assert_hidden(c, url, "post", {"full_name": "Bị sửa"})
+    hoa(w).refresh_from_db()
+    assert hoa(w).full_name == HOA
+    assert_forbidden(login("observer"), reverse("staff:staffmember_edit", args=[w.staff["an"].pk]))
+
+
+def _staff_add(w, login):
+    assert_forbidden(login("observer"), reverse("staff:staffmember_add"))
+    assert_forbidden(login("team_leader"), reverse("staff:staffmember_add"))
+
+
+def _staff_import(w, login):
+    assert_forbidden(login("observer"), reverse("staff:staffmember_import"))
+    assert_forbidden(login("health"), reverse("staff:staffmember_import"), "post")
+
+
+def _staff_import_template(w, login):
+    # The template's list of agencies is the importer's own: Tân An sees no An Hòa agency in it.
+    assert_lists(login("tan_an"), reverse("staff:staffmember_import_template"), [AGENCY_TAN_AN], [AGENCY_AN_HOA])
+    assert_forbidden(login("observer"), reverse("staff:staffmember_import_template"))
+
+
+# -- the API --------------------------------------------------------------------------------------------
+
+
+def _api_list(basename: str, present: list[str], absent: list[str]) -> Case:
+    def case(w, login):
+        assert_lists(login("tan_an"), reverse(f"api:{basename}-list"), present, absent)
+
+    return case
+
+
+def _api_detail(basename: str, obj: Callable[[World], object], writer: str = "tan_an") -> Case:
+    """Reading as Tân An, and writing as `writer` — a user whose role may write but whose jurisdiction excludes it."""
+
+    def case(w, login):
+        url = reverse(f"api:{basename}-detail", args=[obj(w).pk])
+        assert_hidden(login("tan_an"), url)
+        assert_hidden(login(writer), url, "patch", {"name": "X"})
+
+    return case
+
+
+def _api_user_detail(w, login):
+    url = reverse("api:users-detail", args=[w.users["an_hoa"].pk])
+    assert_forbidden(login("tan_an"), url)
+    assert_forbidden(login("home_affairs"), url, "patch", {"role": "sysadmin"})
+
+
+def _api_users_list(w, login):
+    assert_forbidden(login("tan_an"), reverse("api:users-list"))
+    assert_lists(login("admin"), reverse("api:users-list"), ["an_hoa"], [])
+
+
+def _api_skills_list(w, login):
+    assert_lists(login("tan_an"), reverse("api:skills-list"), ["driving"], [])
+    assert_forbidden(login("team_member"), reverse("api:skills-list"))  # team members see no staff data
+
+
+def _api_skills_detail(w, login):
+    from phaodai.staff.models import Skill
+
+    url = reverse("api:skills-detail", args=[Skill.objects.get(code="medical").pk])
+    assert login("tan_an").get(url).status_code == 200
+    assert_forbidden(login("team_member"), url)
+
+
+def _api_me(w, login):
+    body = login("tan_an").get(reverse("api:me")).json()
+    assert body["role"] == "commune"
+    assert "user.view" not in body["permissions"]
+
+
+def _api_root(w, login):
+    # The root only lists links; it holds no data, but still needs a login (checked anonymously below).
+    assert login("tan_an").get(reverse("api:api-root")).status_code == 200
+
+
+def _public(reason: str) -> Case:
+    def case(w, login):
+        pass
+
+    case.public_reason = reason  # type: ignore[attr-defined]
+    return case
+
+
+CASES: dict[str, Case] = {
+    "set_language": _public("switches the interface language; holds no data"),
+    "accounts:login": _public("the login page"),
+    "accounts:logout": _public("ends the caller's own session"),
+    "api:token": _public("exchanges a username and password for a token: the API's login"),
+    "api:schema": _public("describes the open-source API, holds no data"),
+    "api:docs": _public("Swagger UI for the schema, holds no data"),
+    "core:home": _home,
+    "core:history": _history,
+    "accounts:user_list": _users_forbidden("user_list"),
+    "accounts:user_add": _users_forbidden("user_add"),
+    "accounts:user_detail": _users_forbidden("user_detail", with_pk=True),
+    "accounts:user_edit": _users_forbidden("user_edit", with_pk=True),
+    "accounts:user_password": _users_forbidden("user_password", with_pk=True, method="post"),
+    "accounts:user_export": _user_export,
+    "places:adminunit_list": _unit_list,
+    "places:adminunit_export": _unit_export,
+    "places:adminunit_detail": _unit_detail,
+    "places:adminunit_edit": _unit_edit,
+    "places:neighbourhood_add": _neighbourhood_add,
+    "places:agency_list": _agency_list,
+    "places:agency_export": _agency_export,
+    "places:agency_add": _agency_add,
+    "places:agency_detail": _agency_detail,
+    "places:agency_edit": _agency_edit,
+    "staff:staffmember_list": _staff_list,
+    "staff:staffmember_export": _staff_export,
+    "staff:staffmember_add": _staff_add,
+    "staff:staffmember_detail": _staff_detail,
+    "staff:staffmember_edit": _staff_edit,
+    "staff:staffmember_import": _staff_import,
+    "staff:staffmember_import_template": _staff_import_template,
+    "api:api-root": _api_root,
+    "api:me": _api_me,
+    "api:units-list": _api_list("units", ["Phường Tân An"], ["Phường An Hòa", "Phường Trà Nóc"]),
+    "api:units-detail": _api_detail("units", lambda w: an_hoa_unit()),
+    "api:agencies-list": _api_list("agencies", [AGENCY_TAN_AN], [AGENCY_AN_HOA]),
+    "api:agencies-detail": _api_detail("agencies", lambda w: w.agencies["ubnd_an_hoa"], writer="binh_thuy"),
+    "api:staff-list": _api_list("staff", [AN], [HOA, "Phạm Văn Bình"]),
+    "api:staff-detail": _api_detail("staff", hoa),
+    "api:skills-list": _api_skills_list,
+    "api:skills-detail": _api_skills_detail,
+    "api:users-list": _api_users_list,
+    "api:users-detail": _api_user_detail,
+}
+
+
+def test_every_endpoint_has_a_scope_case():
+    names = url_names()
+    missing = sorted(names - CASES.keys())
+    stale = sorted(CASES.keys() - names)
+    assert missing == [], f"endpoints without a scope test: {missing} — add them to CASES"
+    assert stale == [], f"CASES entries for endpoints that no longer exist: {stale}"
+
+
+@pytest.fixture
+def login(world, client):
+    def as_user(username: str):
+        client.logout()
+        client.force_login(world.users[username])
+        return client
+
+    return as_user
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_endpoint_hides_what_is_outside_the_jurisdiction(name, world, login):
+    CASES[name](world, login)
+
+
+# ---------------------------------------------------------------------------------------------- anonymous
+
+SAMPLE_ARGS = {"core:history": lambda w: ["staff.staffmember", w.staff["an"].pk]}
+
+
+def _args_for(name: str, w: World) -> list:
+    if name in SAMPLE_ARGS:
+        return SAMPLE_ARGS[name](w)
+    pattern_needs_pk = "<int:pk>" in _route_of(name) or "(?P<pk>" in _route_of(name)
+    if not pattern_needs_pk:
+        return []
+    model_by_prefix = {
+        "accounts:user": w.users["an_hoa"],
+        "api:users": w.users["an_hoa"],
+        "places:agency": w.agencies["ubnd_an_hoa"],
+        "api:agencies": w.agencies["ubnd_an_hoa"],
+        "places:adminunit": an_hoa_unit(),
+        "places:neighbourhood": an_hoa_unit(),
+        "api:units": an_hoa_unit(),
+        "staff:staffmember": hoa(w),
+        "api:staff": hoa(w),
+    }
+    for prefix, obj in model_by_prefix.items():
+        if name.startswith(prefix):
+            return [obj.pk]
+    from phaodai.staff.models import Skill
+
+    return [Skill.objects.first().pk]
+
+
+def _route_of(name: str) -> str:
+    def walk(patterns, namespace, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(filter(None, [namespace, p.namespace])) or None
+                found = walk(p.url_patterns, ns, prefix + str(p.pattern))
+                if found:
+                    return found
+            elif isinstance(p, URLPattern) and p.name and (f"{namespace}:{p.name}" if namespace else p.name) == name:
+                return prefix + str(p.pattern)
+        return None
+
+    return walk(get_resolver().url_patterns, None, "") or ""
+
+
+@pytest.mark.parametrize("name", sorted(n for n, case in CASES.items() if not hasattr(case, "public_reason")))
+def test_anonymous_visitors_are_sent_to_log_in(name, world, client):
+    url = reverse(name, args=_args_for(name, world))
+    response = client.get(url)
+    if name.startswith("api:"):
+        assert response.status_code == 401, f"{url} → {response.status_code}"
+    else:
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"], url
