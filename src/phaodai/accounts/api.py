@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import copy
 
-import django_filters
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rest_framework import generics, permissions, serializers
 
+from phaodai.accounts.filters import UserFilterSet
 from phaodai.accounts.models import User
 from phaodai.accounts.roles import PERMISSIONS, Role
 from phaodai.core.api import AuditedModelViewSet, ScopedRelatedField, full_clean_errors
@@ -19,30 +17,6 @@ from phaodai.places.api import units_in_jurisdiction
 from phaodai.places.models import AdminUnit, Agency
 
 ALL_PERMISSIONS = sorted(set().union(*PERMISSIONS.values()))
-
-
-class UserFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=gettext_lazy("Search"))
-    role = django_filters.ChoiceFilter(choices=Role.choices, label=gettext_lazy("Role"))
-    is_active = django_filters.BooleanFilter(label=gettext_lazy("Active"))
-
-    class Meta:
-        model = User
-        fields = ["q", "role", "is_active"]
-
-    def __init__(self, *args, user=None, **kwargs):  # the scoped backend passes the caller; rows are scoped already
-        super().__init__(*args, **kwargs)
-
-    def search(self, qs, name, value):
-        value = (value or "").strip()
-        if not value:
-            return qs
-        return qs.filter(
-            Q(username__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(email__icontains=value)
-        )
 
 
 class UserSerializer(serializers.ModelSerializer):

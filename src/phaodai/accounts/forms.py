@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import django_filters
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from phaodai.accounts.models import User
 from phaodai.accounts.roles import Role
-from phaodai.core.text import fold
-from phaodai.places.filters import ScopedFilterSet
 from phaodai.places.models import AdminUnit, Agency, Level
 
 
@@ -22,38 +18,6 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocorrect": "off"})
-
-
-class UserSearchFilter(django_filters.CharFilter):
-    """Username or name, with or without accents (user names are few: folding in Python is fine)."""
-
-    def filter(self, qs, value):
-        value = (value or "").strip()
-        if not value:
-            return qs
-        folded = fold(value)
-        q = (
-            Q(username__icontains=value)
-            | Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(email__icontains=value)
-        )
-        matching = [
-            pk
-            for pk, first, last in qs.values_list("pk", "first_name", "last_name")
-            if folded in fold(f"{first} {last}")
-        ]
-        return qs.filter(q | Q(pk__in=matching))
-
-
-class UserFilterSet(ScopedFilterSet):
-    q = UserSearchFilter(label=_("Username or name"))
-    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
-
-    class Meta:
-        model = User
-        fields = ["q", "role", "is_active"]
 
 
 def scope_unit_choices(editor: User):

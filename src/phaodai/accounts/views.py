@@ -12,7 +12,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
-from phaodai.accounts.forms import LoginForm, UserCreateForm, UserFilterSet, UserForm
+from phaodai.accounts.filters import UserFilterSet
+from phaodai.accounts.forms import LoginForm, UserCreateForm, UserForm
 from phaodai.accounts.models import User
 from phaodai.accounts.roles import PERMISSIONS
 from phaodai.core.permissions import LOGGED_IN, PUBLIC, RolePermissionMixin, ScopedObjectMixin

@@ -13,10 +13,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from phaodai.core.api import AuditedModelViewSet, ScopedRelatedField, audit_actor, drf_errors, full_clean_errors
-from phaodai.core.text import clean_text, fold
+from phaodai.core.text import clean_text
 from phaodai.places.filters import AdminUnitFilterSet, AgencyFilterSet
 from phaodai.places.models import PARTY_BLOC_KINDS, AdminUnit, Agency, Bloc, Level, NeighbourhoodKind
-from phaodai.places.services import create_neighbourhood
+from phaodai.places.services import create_neighbourhood, rename_neighbourhood
 from phaodai.staff.identity import normalise_phone
 
 
@@ -62,25 +62,6 @@ class NeighbourhoodCreateSerializer(serializers.Serializer):
 
 class NeighbourhoodRenameSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150)
-
-
-def rename_neighbourhood(unit: AdminUnit, name: str) -> AdminUnit:
-    """Neighbourhoods are the commune's own; their names may change. Official units never come here."""
-    name = clean_text(name)
-    if not name:
-        raise DjangoValidationError({"name": _("Enter the neighbourhood's name.")}, code="required")
-    siblings = AdminUnit.objects.filter(parent_id=unit.parent_id, search_name=fold(name)).exclude(pk=unit.pk)
-    if siblings.exists():
-        raise DjangoValidationError(
-            {
-                "name": _("%(commune)s already has a neighbourhood named “%(name)s”.")
-                % {"commune": unit.parent, "name": name}
-            },
-            code="duplicate",
-        )
-    unit.name = name
-    unit.save()
-    return unit
 
 
 class AdminUnitViewSet(AuditedModelViewSet):

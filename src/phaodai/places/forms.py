@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from phaodai.core.text import clean_text, fold
 from phaodai.core.views import unit_option_label
 from phaodai.places.models import AdminUnit, Agency, Level, NeighbourhoodKind
+from phaodai.places.services import check_neighbourhood_name
 from phaodai.staff.identity import normalise_phone
 
 
@@ -46,17 +46,7 @@ class NeighbourhoodEditForm(forms.ModelForm):
         fields = ["name", "division_type"]
 
     def clean_name(self) -> str:
-        name = clean_text(self.cleaned_data["name"])
-        if not name:
-            raise ValidationError(_("Enter the neighbourhood's name."), code="required")
-        unit = self.instance
-        siblings = AdminUnit.objects.filter(parent_id=unit.parent_id, search_name=fold(name)).exclude(pk=unit.pk)
-        if siblings.exists():
-            raise ValidationError(
-                _("%(commune)s already has a neighbourhood named “%(name)s”.") % {"commune": unit.parent, "name": name},
-                code="duplicate",
-            )
-        return name
+        return check_neighbourhood_name(self.instance.parent, self.cleaned_data["name"], exclude=self.instance)
 
 
 class AgencyForm(forms.ModelForm):
