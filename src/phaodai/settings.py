@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,6 +142,9 @@ FORMAT_MODULE_PATH = ["phaodai.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("PHAODAI_STATIC_ROOT", VAR_DIR / "static"))
+# WhiteNoise serves the assets from the app itself. Production runs `collectstatic` into STATIC_ROOT;
+# local and demo runs find them in the installed packages directly.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
