@@ -68,7 +68,7 @@ def test_anonymous_callers_get_401(world, api):
 
 def test_me_describes_role_scope_and_permissions(world, api):
     body = api(world.users["tan_an"]).get(ME).json()
-    assert body["role"] == Role.COMMUNE and body["role_label"] == "Commune"
+    assert body["role"] == Role.COMMUNE and body["role_label"] == "Commune officer"
     assert body["scope_unit"] == {"id": unit(TAN_AN).pk, "code": TAN_AN, "name": "Phường Tân An", "level": 3}
     assert body["scope_agency"] is None and body["sees_everything"] is False
     assert "staff.change" in body["permissions"] and "user.view" not in body["permissions"]
