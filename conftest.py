@@ -17,6 +17,22 @@ def world(db):
 
 
 @pytest.fixture
+def api():
+    """api(user) → an API client authenticated with that user's token (English messages); api() → anonymous."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def client_for(user=None) -> APIClient:
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
 def client_for(client):
     """client_for(user) → a test client logged in as that user."""
 

@@ -18,10 +18,7 @@ from typing import IO, Any
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_value
-from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -34,6 +31,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from phaodai.core import xlsx
+from phaodai.core.audit import creation_entries, m2m_added
 from phaodai.core.text import clean_text, fold
 from phaodai.places.models import AdminUnit, Agency, Level
 from phaodai.staff.identity import FEMALE, MALE, normalise_phone, validate_citizen_id
@@ -1099,29 +1097,18 @@ def _save(people: list[_Person], user) -> int:
             batch_size=1000,
         )
         # auditlog does not see bulk_create: write what its signal handlers would have written
-        content_type = ContentType.objects.get_for_model(StaffMember)
-        cid = get_cid()
-        entries = []
-        for obj, person in zip(objects, people, strict=True):
-            changes = model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES) or {}
-            if person.skills:
-                changes["skills"] = {"type": "m2m", "operation": "add", "objects": [s.name for s in person.skills]}
-            entries.append(
-                LogEntry(
-                    content_type=content_type,
-                    object_pk=str(obj.pk),
-                    object_id=obj.pk,
-                    object_repr=str(obj),
-                    action=LogEntry.Action.CREATE,
-                    changes=changes,
-                    actor=user,
-                    actor_email=getattr(user, "email", None) or None,
-                    remote_addr=remote_addr,
-                    cid=cid,
-                    timestamp=now,
-                    additional_data={"source": "excel_import"},
-                )
-            )
+        skills_of = {obj.pk: person.skills for obj, person in zip(objects, people, strict=True)}
+        entries = creation_entries(
+            objects,
+            actor=user,
+            extra_changes=lambda obj: (
+                {"skills": m2m_added(s.name for s in skills_of[obj.pk])} if skills_of[obj.pk] else {}
+            ),
+            remote_addr=remote_addr,
+            cid=get_cid(),
+            timestamp=now,
+            additional_data={"source": "excel_import"},
+        )
         LogEntry.objects.bulk_create(entries, batch_size=_CHUNK)
     return len(objects)
 

@@ -1,9 +1,7 @@
 """/api/users/, /api/me/ and /api/auth/token/: accounts for administrators, "who am I" for everyone, token login."""
 
-import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from phaodai.accounts.models import User
@@ -18,20 +16,6 @@ NEW_PASSWORD = "mot-mat-khau-dai-2021"
 
 def detail(obj) -> str:
     return reverse("api:users-detail", args=[obj.pk])
-
-
-@pytest.fixture
-def api():
-    """api(user) → an API client authenticated with that user's token (English messages); api() → anonymous."""
-
-    def client_for(user=None) -> APIClient:
-        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return client_for
 
 
 def new_user(**overrides) -> dict:

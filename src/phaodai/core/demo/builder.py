@@ -12,18 +12,16 @@ import random
 from dataclasses import dataclass, field
 from time import monotonic
 
-from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Model
-from django.utils.encoding import smart_str
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from phaodai.accounts.models import User
 from phaodai.accounts.roles import Role
+from phaodai.core.audit import creation_entries, m2m_added
 from phaodai.core.demo import names as N
 from phaodai.core.demo.agencies import AgencySpec, DemoTree, Unit, agency_specs
 from phaodai.core.demo.people import distribute, people_for
@@ -136,26 +134,6 @@ def load_tree() -> tuple[DemoTree, dict[str, AdminUnit]]:
     return tree, units
 
 
-def _create_entries(objects: list[Model]) -> list[LogEntry]:
-    """The CREATE entries auditlog writes on save(), for rows that were bulk-created."""
-    if not objects:
-        return []
-    content_type = ContentType.objects.get_for_model(objects[0])
-    return [
-        LogEntry(
-            content_type=content_type,
-            object_pk=str(obj.pk),
-            object_id=obj.pk,
-            object_repr=smart_str(obj),
-            action=LogEntry.Action.CREATE,
-            changes=model_instance_diff(None, obj),
-            actor=None,
-            additional_data=AUDIT_SOURCE,
-        )
-        for obj in objects
-    ]
-
-
 def _write_log(entries: list[LogEntry], result: DemoResult) -> None:
     LogEntry.objects.bulk_create(entries, batch_size=BATCH)
     result.log_entries += len(entries)
@@ -212,7 +190,7 @@ def build_neighbourhoods(tree: DemoTree, units: dict[str, AdminUnit], seed: int,
                 )
             )
     AdminUnit.objects.bulk_create(new, batch_size=BATCH)
-    _write_log(_create_entries(new), result)
+    _write_log(creation_entries(new, additional_data=AUDIT_SOURCE), result)
     result.neighbourhoods = len(new)
 
 
@@ -262,7 +240,7 @@ def build_agencies(specs: list[AgencySpec], units: dict[str, AdminUnit], result:
         # Children need their parents' primary keys: one bulk insert per depth.
         Agency.objects.bulk_create(wave, batch_size=BATCH)
         created += wave
-    _write_log(_create_entries(created), result)
+    _write_log(creation_entries(created, additional_data=AUDIT_SOURCE), result)
     result.agencies = len(created)
     return by_key
 
@@ -337,22 +315,14 @@ def build_staff(
     Through = StaffMember.skills.through
     links = [Through(staffmember_id=m.pk, skill_id=skills[code].pk) for m, codes in new_skills for code in codes]
     Through.objects.bulk_create(links, batch_size=BATCH * 5)
-    entries = _create_entries(new)
-    # Adding skills after the first save is logged by auditlog as an m2m change of the person: do the same.
-    content_type = ContentType.objects.get_for_model(StaffMember)
-    entries += [
-        LogEntry(
-            content_type=content_type,
-            object_pk=str(m.pk),
-            object_id=m.pk,
-            object_repr=smart_str(m),
-            action=LogEntry.Action.UPDATE,
-            changes={"skills": {"type": "m2m", "operation": "add", "objects": [skills[c].name for c in codes]}},
-            actor=None,
-            additional_data=AUDIT_SOURCE,
-        )
-        for m, codes in new_skills
-    ]
+    codes_of = {m.pk: codes for m, codes in new_skills}
+    entries = creation_entries(
+        new,
+        additional_data=AUDIT_SOURCE,
+        extra_changes=lambda m: (
+            {"skills": m2m_added(skills[c].name for c in codes_of[m.pk])} if m.pk in codes_of else {}
+        ),
+    )
     _write_log(entries, result)
     result.staff = len(new)
     result.skills = len(links)

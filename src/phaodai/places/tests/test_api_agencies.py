@@ -1,10 +1,7 @@
 """/api/agencies/: CRUD in the caller's jurisdiction, with the headcount rule and clear refusals."""
 
-import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from phaodai.places.models import Agency, AgencyKind, Bloc
 from phaodai.testing import CITY, TAN_AN, unit
@@ -14,20 +11,6 @@ LIST = reverse("api:agencies-list")
 
 def detail(obj) -> str:
     return reverse("api:agencies-detail", args=[obj.pk])
-
-
-@pytest.fixture
-def api():
-    """api(user) → an API client authenticated with that user's token (English messages); api() → anonymous."""
-
-    def client_for(user=None) -> APIClient:
-        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return client_for
 
 
 def names(response) -> set[str]:

@@ -1,10 +1,7 @@
 """/api/units/: the administrative tree over the API, scoped like the pages; communes add their neighbourhoods."""
 
-import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from phaodai.places.models import AdminUnit, Level
 from phaodai.places.services import create_neighbourhood
@@ -15,20 +12,6 @@ LIST = reverse("api:units-list")
 
 def detail(obj) -> str:
     return reverse("api:units-detail", args=[obj.pk])
-
-
-@pytest.fixture
-def api():
-    """api(user) → an API client authenticated with that user's token (English messages); api() → anonymous."""
-
-    def client_for(user=None) -> APIClient:
-        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return client_for
 
 
 def codes(response) -> set[str]:

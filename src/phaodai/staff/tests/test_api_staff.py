@@ -2,11 +2,8 @@
 
 from datetime import date
 
-import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from phaodai.staff.models import StaffMember
 from phaodai.testing import AN_HOA, TAN_AN, unit
@@ -17,20 +14,6 @@ SKILLS = reverse("api:skills-list")
 
 def detail(obj) -> str:
     return reverse("api:staff-detail", args=[obj.pk])
-
-
-@pytest.fixture
-def api():
-    """api(user) → an API client authenticated with that user's token (English messages); api() → anonymous."""
-
-    def client_for(user=None) -> APIClient:
-        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return client_for
 
 
 def names(response) -> set[str]:
