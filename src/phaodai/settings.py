@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "phaodai.places",
     "phaodai.staff",
     "phaodai.accounts",
+    "phaodai.mobilisation",
 ]
 
 MIDDLEWARE = [

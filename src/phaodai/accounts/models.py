@@ -42,6 +42,15 @@ class User(AbstractUser):
         help_text=_("The user sees this agency and the agencies directly under it."),
     )
     phone = models.CharField(_("phone"), max_length=15, blank=True)
+    staff_member = models.OneToOneField(
+        "staff.StaffMember",
+        verbose_name=_("civil servant record"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user_account",
+        help_text=_("The person this login belongs to: a mobilised person sees their own assignment."),
+    )
 
     objects = ScopedUserManager()
 

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     HEALTH = "health", _("Department of Health")
     DISTRICT = "district", _("District officer")
     COMMUNE = "commune", _("Commune officer")
+    AGENCY_HEAD = "agency_head", _("Head of an agency")
     DELEGATION_HEAD = "delegation_head", _("Delegation head")
     TEAM_LEADER = "team_leader", _("Team leader")
     TEAM_MEMBER = "team_member", _("Team member")
@@ -20,6 +21,10 @@ class Role(models.TextChoices):
 
 
 VIEW = {"unit.view", "agency.view", "staff.view"}
+# Mobilisation (issue #4): view; propose requests; decide requests, allocate and approve decisions (Home Affairs);
+# mobilise the Party and mass-organisation bloc (Party Organisation Board); substitute one's own staff (agency
+# head); form delegations and teams (Health).
+MOBILISE_VIEW = {"mobilisation.view"}
 EXPORT = {"staff.export"}
 AUDIT = {"audit.view"}
 
@@ -28,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         VIEW
         | EXPORT
         | AUDIT
+        | MOBILISE_VIEW
         | {
             "unit.change",
             "agency.change",
@@ -35,19 +41,50 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "staff.import",
             "user.view",
             "user.change",
+            "mobilisation.request",
+            "mobilisation.decide",
+            "mobilisation.party",
+            "mobilisation.organise",
         }
     ),
-    Role.STEERING: frozenset(VIEW | EXPORT | AUDIT),
-    Role.HOME_AFFAIRS: frozenset(VIEW | EXPORT | AUDIT | {"agency.change", "staff.change", "staff.import"}),
-    Role.PARTY_BOARD: frozenset(VIEW | EXPORT | AUDIT | {"staff.change", "staff.import"}),
-    Role.HEALTH: frozenset(VIEW | EXPORT),
-    Role.DISTRICT: frozenset(VIEW | EXPORT | AUDIT | {"unit.change", "agency.change", "staff.change", "staff.import"}),
-    Role.COMMUNE: frozenset(VIEW | EXPORT | AUDIT | {"unit.change", "staff.change", "staff.import"}),
-    Role.DELEGATION_HEAD: frozenset(VIEW),
-    Role.TEAM_LEADER: frozenset(VIEW),
-    Role.TEAM_MEMBER: frozenset({"unit.view", "agency.view"}),
+    Role.STEERING: frozenset(VIEW | EXPORT | AUDIT | MOBILISE_VIEW),
+    Role.HOME_AFFAIRS: frozenset(
+        VIEW | EXPORT | AUDIT | MOBILISE_VIEW | {"agency.change", "staff.change", "staff.import", "mobilisation.decide"}
+    ),
+    Role.PARTY_BOARD: frozenset(
+        VIEW | EXPORT | AUDIT | MOBILISE_VIEW | {"staff.change", "staff.import", "mobilisation.party"}
+    ),
+    Role.HEALTH: frozenset(VIEW | EXPORT | MOBILISE_VIEW | {"mobilisation.request", "mobilisation.organise"}),
+    Role.DISTRICT: frozenset(
+        VIEW
+        | EXPORT
+        | AUDIT
+        | MOBILISE_VIEW
+        | {"unit.change", "agency.change", "staff.change", "staff.import", "mobilisation.request"}
+    ),
+    Role.COMMUNE: frozenset(VIEW | EXPORT | AUDIT | MOBILISE_VIEW | {"unit.change", "staff.change", "staff.import"}),
+    Role.AGENCY_HEAD: frozenset(VIEW | EXPORT | MOBILISE_VIEW | {"mobilisation.substitute"}),
+    Role.DELEGATION_HEAD: frozenset(VIEW | MOBILISE_VIEW),
+    Role.TEAM_LEADER: frozenset(VIEW | MOBILISE_VIEW),
+    Role.TEAM_MEMBER: frozenset({"unit.view", "agency.view"} | MOBILISE_VIEW),
     Role.HOTLINE_OPERATOR: frozenset({"unit.view", "agency.view"}),
-    Role.OBSERVER: frozenset(VIEW | EXPORT),
+    Role.OBSERVER: frozenset(VIEW | EXPORT | MOBILISE_VIEW),
+}
+
+#: What each permission lets a person do, as the user pages show it (in this order). Labels only: the codes above
+#: stay the rule.
+PERMISSION_LABELS: dict[str, str] = {
+    "unit.view": _("See administrative units"),
+    "unit.change": _("Add and rename neighbourhoods"),
+    "agency.view": _("See agencies"),
+    "agency.change": _("Add and edit agencies"),
+    "staff.view": _("See civil servants"),
+    "staff.change": _("Add and edit civil servants"),
+    "staff.import": _("Import civil servants from Excel"),
+    "staff.export": _("Export civil servants to Excel"),
+    "user.view": _("See user accounts"),
+    "user.change": _("Manage user accounts"),
+    "audit.view": _("See the history of changes"),
 }
 
 #: Roles whose holders see every row of the deployment, whatever scope they were given.

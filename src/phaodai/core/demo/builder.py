@@ -50,6 +50,8 @@ class DemoLogin:
     # "" = the whole deployment (system administrator); "city"; or a preferred unit code with a fallback.
     scope: str
     preferred_code: str = ""
+    # For an agency-scoped login (an agency head): the agency's name; the login then has no unit scope.
+    agency_name: str = ""
 
 
 # Ninh Kiều and Tân An in Cần Thơ; elsewhere the first district and its first commune.
@@ -61,6 +63,7 @@ DEMO_LOGINS = [
     DemoLogin("soyte", Role.HEALTH, "city"),
     DemoLogin("ninhkieu", Role.DISTRICT, "district", "916"),
     DemoLogin("tanan", Role.COMMUNE, "commune", "31135"),
+    DemoLogin("thutruong", Role.AGENCY_HEAD, "agency", agency_name="Sở Tài chính"),
     DemoLogin("truongdoan", Role.DELEGATION_HEAD, "commune", "31135"),
     DemoLogin("totruong", Role.TEAM_LEADER, "commune", "31135"),
     DemoLogin("thanhvien", Role.TEAM_MEMBER, "commune", "31135"),
@@ -348,11 +351,18 @@ def build_logins(tree: DemoTree, units: dict[str, AdminUnit], password: str, res
     verified: set[str] = set()  # hashes known to match the demo password: one slow hash check, not twelve
     encoded = ""
     for login in DEMO_LOGINS:
-        scope_unit = _scope_unit(login, tree, units)
+        scope_agency = Agency.objects.filter(name=login.agency_name).first() if login.agency_name else None
+        scope_unit = None if login.agency_name else _scope_unit(login, tree, units)
         user = existing.get(login.username)
         if user is None:
             encoded = encoded or make_password(password)
-            user = User(username=login.username, role=login.role, scope_unit=scope_unit, password=encoded)
+            user = User(
+                username=login.username,
+                role=login.role,
+                scope_unit=scope_unit,
+                scope_agency=scope_agency,
+                password=encoded,
+            )
             user.save()
             result.users_created += 1
         else:
@@ -368,8 +378,8 @@ def build_logins(tree: DemoTree, units: dict[str, AdminUnit], password: str, res
                 if getattr(user, attr) != value:
                     setattr(user, attr, value)
                     fields.append(attr)
-            if user.scope_agency_id is not None:
-                user.scope_agency = None
+            if user.scope_agency_id != (scope_agency.pk if scope_agency else None):
+                user.scope_agency = scope_agency
                 fields.append("scope_agency")
             if not user.is_active:
                 user.is_active = True
@@ -382,7 +392,11 @@ def build_logins(tree: DemoTree, units: dict[str, AdminUnit], password: str, res
                 login.username,
                 password,
                 str(Role(login.role).label),
-                scope_unit.name if scope_unit else str(_("Everything (system administrator)")),
+                scope_agency.name
+                if scope_agency
+                else scope_unit.name
+                if scope_unit
+                else str(_("Everything (system administrator)")),
             )
         )
 
