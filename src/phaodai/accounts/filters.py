@@ -1,13 +1,14 @@
 """The user list's filters, shared by the page, the Excel export and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from phaodai.accounts.models import User
 from phaodai.accounts.roles import Role
 from phaodai.core.text import fold
-from phaodai.places.filters import ScopedFilterSet
+from phaodai.places.filters import ALL, ScopedFilterSet
 
 
 class UserSearchFilter(django_filters.CharFilter):
@@ -33,8 +34,10 @@ class UserSearchFilter(django_filters.CharFilter):
 
 
 class UserFilterSet(ScopedFilterSet):
-    q = UserSearchFilter(label=_("Username or name"))
-    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
+    q = UserSearchFilter(
+        label=_("Username or name"), widget=forms.TextInput(attrs={"placeholder": _("Name, username")})
+    )
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"), empty_label=ALL)
     is_active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phaodai.accounts.models import User
 from phaodai.accounts.roles import Role
+from phaodai.core.forms import group_by_district
 from phaodai.places.models import AdminUnit, Agency, Level
 
 
@@ -37,7 +38,9 @@ class UserForm(forms.ModelForm):
         self.editor = editor
         self.fields["scope_unit"].queryset = scope_unit_choices(editor)
         self.fields["scope_unit"].label_from_instance = lambda u: "\u2003" * (u.level - 1) + u.name
-        self.fields["scope_agency"].queryset = Agency.objects.visible_to(editor)
+        agencies = Agency.objects.visible_to(editor)
+        self.fields["scope_agency"].queryset = agencies
+        group_by_district(self.fields["scope_agency"], agencies.select_related("unit"), lambda a: a.unit.path)
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocorrect": "off"})
         if not editor.sees_everything:
             # Only someone who sees everything may hand out the role that sees everything.

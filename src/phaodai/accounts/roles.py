@@ -85,6 +85,12 @@ PERMISSION_LABELS: dict[str, str] = {
     "user.view": _("See user accounts"),
     "user.change": _("Manage user accounts"),
     "audit.view": _("See the history of changes"),
+    "mobilisation.view": _("See mobilisation requests and decisions"),
+    "mobilisation.request": _("Request civil servants for the field"),
+    "mobilisation.decide": _("Decide requests and approve mobilisations"),
+    "mobilisation.party": _("Mobilise the Party and mass-organisation bloc"),
+    "mobilisation.substitute": _("Name substitutes for one's own staff"),
+    "mobilisation.organise": _("Form delegations and teams"),
 }
 
 #: Roles whose holders see every row of the deployment, whatever scope they were given.

@@ -74,10 +74,13 @@ def entries_for(obj: models.Model) -> models.QuerySet:
 def describe(entries: list[LogEntry], model: type[models.Model], user: User) -> list[HistoryEntry]:
     """Readable form of `entries` (all of one model). Related names cost one query per related model."""
     names = _related_names(entries, model, user)
+    order = _field_order(model)
     result = []
     for entry in entries:
         changes = []
-        for name, value in (entry.changes_dict or {}).items():
+        # In the form's order (name, gender, date of birth …): the stored JSON's key order is the database's.
+        items = sorted((entry.changes_dict or {}).items(), key=lambda item: order.get(item[0], len(order)))
+        for name, value in items:
             if _is_noise(model, name):
                 continue
             change = _describe_change(model, name, value, names)
@@ -113,6 +116,12 @@ def _field(model: type[models.Model], name: str) -> models.Field | None:
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+def _field_order(model: type[models.Model]) -> dict[str, int]:
+    """Field name → position in the model's definition (skills sits between position and status, as in the form)."""
+    fields = sorted([*model._meta.concrete_fields, *model._meta.many_to_many], key=lambda f: f.creation_counter)
+    return {f.name: i for i, f in enumerate(fields)} | {f.attname: i for i, f in enumerate(fields)}
 
 
 def _is_noise(model: type[models.Model], name: str) -> bool:

@@ -37,6 +37,9 @@ def tidy_filter_form(form: forms.Form) -> None:
                 field.label_from_instance = unit_option_label
         elif isinstance(field, forms.NullBooleanField):
             field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+        elif isinstance(field, forms.ChoiceField) and hasattr(field, "empty_label"):
+            # django-filter's ChoiceField adds its empty choice itself, from empty_label, whenever it lists choices.
+            field.empty_label = _("All")
         elif isinstance(field, forms.ChoiceField):
             field.choices = [("", _("All"))] + [c for c in field.choices if c[0] != ""]
 
@@ -135,7 +138,11 @@ class FilteredListView(ScopedListMixin, ListView):
 
 def home_counts(user) -> dict[str, Any]:
     """What the user can see, in numbers: units by level, agencies, staff by status (four queries)."""
-    units = dict(AdminUnit.objects.visible_to(user).values("level").annotate(n=Count("pk")).values_list("level", "n"))
+    from phaodai.places.forms import units_in_own_jurisdiction  # places.forms imports this module
+
+    # The user's own subtree only: the province and district above a commune are context, not its units.
+    own = AdminUnit.objects.visible_to(user).filter(units_in_own_jurisdiction(user))
+    units = dict(own.values("level").annotate(n=Count("pk")).values_list("level", "n"))
     staff = StaffMember.objects.visible_to(user).aggregate(
         total=Count("pk"), **{s.value: Count("pk", filter=Q(status=s.value)) for s in StaffStatus}
     )

@@ -8,6 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from phaodai.core.text import fold
 from phaodai.places.models import AdminUnit, Agency, AgencyKind, Bloc, Level
 
+#: The empty choice of every filter select: "All", never "---------" (core.views.tidy_filter_form keeps to it).
+ALL = _("All")
+
 
 class FoldedSearchFilter(django_filters.CharFilter):
     """Accent-free search on a model's `search_name` column: "nguyen van an" finds "Nguyễn Văn An"."""
@@ -47,8 +50,8 @@ class ScopedFilterSet(django_filters.FilterSet):
 
 class AdminUnitFilterSet(ScopedFilterSet):
     q = FoldedSearchFilter(label=_("Search"))
-    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
-    under = UnderUnitFilter(label=_("Within"), path_lookup="path")
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"), empty_label=ALL)
+    under = UnderUnitFilter(label=_("Within"), empty_label=ALL, path_lookup="path")
 
     class Meta:
         model = AdminUnit
@@ -57,9 +60,9 @@ class AdminUnitFilterSet(ScopedFilterSet):
 
 class AgencyFilterSet(ScopedFilterSet):
     q = FoldedSearchFilter(label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=AgencyKind.choices, label=_("Kind"))
-    bloc = django_filters.ChoiceFilter(choices=Bloc.choices, label=_("Bloc"))
-    under = UnderUnitFilter(label=_("Within"), path_lookup="unit__path")
+    kind = django_filters.ChoiceFilter(choices=AgencyKind.choices, label=_("Kind"), empty_label=ALL)
+    bloc = django_filters.ChoiceFilter(choices=Bloc.choices, label=_("Bloc"), empty_label=ALL)
+    under = UnderUnitFilter(label=_("Within"), empty_label=ALL, path_lookup="unit__path")
 
     class Meta:
         model = Agency

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from phaodai.core.forms import group_by_district
 from phaodai.core.views import unit_option_label
 from phaodai.places.models import AdminUnit, Agency, Level, NeighbourhoodKind
 from phaodai.places.services import check_neighbourhood_name
@@ -29,11 +30,32 @@ def may_change_unit(user, unit: AdminUnit) -> bool:
     )
 
 
+def default_neighbourhood_kind(commune: AdminUnit) -> str:
+    """The kind a new neighbourhood most likely has: the commune's most common one so far, else what its type usually
+    has (khu vực in a phường, ấp in a xã or thị trấn)."""
+    kinds = set(NeighbourhoodKind.values)
+    counts = (
+        AdminUnit.objects.filter(parent=commune, level=Level.NEIGHBOURHOOD)
+        .values("division_type")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "division_type")
+    )
+    for row in counts:
+        if row["division_type"] in kinds:
+            return row["division_type"]
+    return NeighbourhoodKind.AREA if commune.division_type.strip().lower() == "phường" else NeighbourhoodKind.HAMLET
+
+
 class NeighbourhoodForm(forms.Form):
     """A new neighbourhood (ấp, khu vực, tổ dân phố …) in a commune; the code is given by the service."""
 
     name = forms.CharField(label=_("Name"), max_length=150)
     kind = forms.ChoiceField(label=_("Kind"), choices=NeighbourhoodKind.choices)
+
+    def __init__(self, *args, commune: AdminUnit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if commune is not None and not self.is_bound:
+            self.initial.setdefault("kind", default_neighbourhood_kind(commune))
 
 
 class NeighbourhoodEditForm(forms.ModelForm):
@@ -76,6 +98,7 @@ class AgencyForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        group_by_district(self.fields["parent"], parents.select_related("unit"), lambda a: a.unit.path)
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data.get("phone", "").strip()

@@ -41,7 +41,9 @@ class AdminUnitDetailView(ScopedObjectMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx.update(unit_context(self.request.user, self.object))
-        ctx.setdefault("neighbourhood_form", NeighbourhoodForm() if ctx["can_add_neighbourhood"] else None)
+        ctx.setdefault(
+            "neighbourhood_form", NeighbourhoodForm(commune=self.object) if ctx["can_add_neighbourhood"] else None
+        )
         return ctx
 
 

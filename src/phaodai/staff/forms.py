@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from phaodai.core.views import unit_option_label
+from phaodai.core.forms import group_by_district
 from phaodai.places.models import AdminUnit, Agency, Level
 from phaodai.staff.identity import normalise_citizen_id, normalise_phone
 from phaodai.staff.models import Skill, StaffMember
@@ -22,6 +22,29 @@ def _label(name: str) -> str:
 
 def skill_label(skill: Skill) -> str:
     return skill.name_en if (get_language() or "").startswith("en") else skill.name
+
+
+DATE_HINT = _("Type the date as dd/mm/yyyy or as eight digits ddmmyyyy, e.g. 14/03/1985 or 14031985.")
+
+
+class DayMonthYearField(forms.DateField):
+    """dd/mm/yyyy, or the eight digits ddmmyyyy: a phone's number pad (inputmode=numeric) has no "/" key.
+
+    The formats come from formats/*/formats.py (DATE_INPUT_FORMATS has %d%m%Y); here a run of digits that is not
+    exactly eight is refused, since "1111985" could be 11/01/1985 or 01/11/1985.
+    """
+
+    default_error_messages = {"invalid": DATE_HINT}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) != 8:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+def home_unit_label(unit: AdminUnit) -> str:
+    """Within its district's group a commune needs no indent; its neighbourhoods are indented under it."""
+    return "\u2003" * max(0, unit.level - Level.COMMUNE) + unit.name
 
 
 class StaffMemberForm(forms.ModelForm):
@@ -41,9 +64,9 @@ class StaffMemberForm(forms.ModelForm):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "placeholder": "09xx xxx xxx"}),
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = DayMonthYearField(
         label=_label("date_of_birth"),
-        help_text=_("dd/mm/yyyy"),
+        help_text=_("dd/mm/yyyy, or 8 digits without slashes: 14031985"),
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
     )
 
@@ -71,13 +94,17 @@ class StaffMemberForm(forms.ModelForm):
     def __init__(self, *args, editor, **kwargs):
         super().__init__(*args, **kwargs)
         self.editor = editor
-        self.fields["agency"].queryset = Agency.objects.visible_to(editor)
+        agencies = Agency.objects.visible_to(editor)
+        self.fields["agency"].queryset = agencies
         homes = AdminUnit.objects.visible_to(editor).filter(level__gte=Level.COMMUNE)
         if self.instance.home_unit_id:
             # Keep an existing place of residence outside the editor's area rather than silently dropping it.
             homes = AdminUnit.objects.filter(Q(pk__in=homes.values("pk")) | Q(pk=self.instance.home_unit_id))
         self.fields["home_unit"].queryset = homes
-        self.fields["home_unit"].label_from_instance = unit_option_label
+        self.fields["home_unit"].label_from_instance = home_unit_label
+        # A city-level editor chooses among hundreds: one <optgroup> per district.
+        group_by_district(self.fields["agency"], agencies.select_related("unit"), lambda a: a.unit.path)
+        group_by_district(self.fields["home_unit"], homes, lambda u: u.path)
         self.fields["skills"].label_from_instance = skill_label
         self.fields["gender"].choices = [c for c in self.fields["gender"].choices if c[0] != ""]
 

@@ -4,9 +4,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from phaodai.accounts.models import User
-from phaodai.accounts.roles import Role
+from phaodai.accounts.roles import PERMISSION_LABELS, PERMISSIONS, Role
 from phaodai.testing import PASSWORD, TAN_AN, TRA_NOC, unit
 
 USERS = reverse("accounts:user_list")
@@ -214,3 +215,29 @@ def test_resetting_a_password_works_and_is_recorded_without_the_password(world, 
 def test_the_password_reset_needs_user_change(world, client_for):
     response = client_for(world.users["tan_an"]).get(user_url("user_password", world.users["an_hoa"]))
     assert response.status_code == 404  # accounts are invisible without user.view
+
+
+# --- phone-first details --------------------------------------------------------------------------------------------
+
+
+def test_the_user_page_says_what_the_role_may_do_in_words_not_codes(world, client_for):
+    account = world.users["tan_an"]
+    html = english(client_for(world.users["admin"])).get(user_url("user_detail", account)).content.decode()
+    listed = html.split('<ul class="permissions">', 1)[1].split("</ul>", 1)[0]
+    assert "<li>Add and edit civil servants</li>" in listed and "<li>See the history of changes</li>" in listed
+    assert "Manage user accounts" not in listed  # a commune officer does not manage accounts
+    assert "staff.change" not in html and "audit.view" not in html
+
+
+def test_every_permission_of_every_role_has_a_readable_label():
+    codes = set().union(*PERMISSIONS.values())
+    assert codes - PERMISSION_LABELS.keys() == set()
+
+
+def test_the_user_search_box_and_role_filter_fit_a_phone(world, client_for):
+    with translation.override("en"):
+        response = english(client_for(world.users["admin"])).get(reverse("accounts:user_list"))
+        html = response.content.decode()
+        assert 'placeholder="Name, username"' in html
+        roles = [str(label) for _value, label in response.context["filter_form"]["role"].field.widget.choices]
+    assert roles[0] == "All" and roles.count("All") == 1 and "---------" not in html

@@ -1,4 +1,4 @@
-"""Template helpers: role checks, history links, ages, jurisdiction labels."""
+"""Template helpers: role checks, history links, ages, jurisdiction labels, permission labels, form error summaries."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaodai.accounts.roles import PERMISSION_LABELS
 from phaodai.core.history import history_label
 
 register = template.Library()
@@ -59,3 +60,27 @@ def query_without(context, *names: str) -> str:
     from phaodai.core.views import clean_query
 
     return clean_query(context["request"].GET, drop=names)
+
+
+@register.filter
+def permission_labels(codes) -> list[str]:
+    """Permission codes ("staff.change") → what they let one do, in a fixed order; unknown codes as they are."""
+    codes = set(codes)
+    known = [str(label) for code, label in PERMISSION_LABELS.items() if code in codes]
+    return known + sorted(codes - PERMISSION_LABELS.keys())
+
+
+@register.simple_tag
+def error_summary(form) -> list[dict[str, object]]:
+    """The wrong fields of `form`, in order, for the summary at the top of a long form: label, messages and the id
+    of the input to jump to. The first wrong field gets autofocus, so the phone opens the form where the work is."""
+    wrong = []
+    for bound in form.visible_fields():
+        if not bound.errors:
+            continue
+        # Radio buttons and checkbox lists have no single input: jump to their first one.
+        target = bound.id_for_label or (f"{bound.auto_id}_0" if bound.auto_id else "")
+        if not wrong:
+            bound.field.widget.attrs["autofocus"] = True
+        wrong.append({"target": target, "label": bound.label, "errors": list(bound.errors)})
+    return wrong

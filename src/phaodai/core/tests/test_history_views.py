@@ -120,3 +120,38 @@ def test_the_history_page_keeps_a_bounded_number_of_queries(world, client_for, d
     with django_assert_max_num_queries(12):
         response = client.get(history(an))
     assert len(response.context["entries"]) >= 30
+
+
+def test_a_creation_lists_its_fields_in_the_forms_order_whatever_order_they_were_stored_in(world, client_for):
+    an = world.staff["an"]
+    created = LogEntry.objects.get_for_object(an).get(action=LogEntry.Action.CREATE)
+    # PostgreSQL's jsonb keeps keys ordered by length, not as written: store them scrambled on purpose.
+    scrambled = dict(sorted(created.changes_dict.items(), key=lambda item: (len(item[0]), item[0])))
+    LogEntry.objects.filter(pk=created.pk).update(changes=scrambled)
+    entries = english(client_for(world.users["tan_an"])).get(history(an)).context["entries"]
+    labels = [c.label for c in entries[-1].changes]
+    assert labels[:4] == ["Full name", "Gender", "Date of birth", "Citizen ID"]
+    assert labels.index("Agency") < labels.index("Status") < labels.index("Vaccination")
+
+
+def test_dates_and_times_in_the_history_are_local_and_automatic_timestamps_are_left_out(world, client_for):
+    account, an = world.users["tan_an"], world.staff["an"]
+    for obj, changes in [
+        (account, {"date_joined": ["2040-08-01 03:30:00", "2040-08-01 17:05:00.123456"]}),
+        (an, {"updated_at": ["2040-08-01 03:30:00", "2040-08-02 03:30:00"], "position": ["", "Chủ tịch"]}),
+    ]:
+        LogEntry.objects.log_create(obj, action=LogEntry.Action.UPDATE, changes=changes, force_log=True)
+    client = english(client_for(world.users["admin"]))
+    joined = next(
+        c for e in client.get(history(account)).context["entries"] for c in e.changes if c.label == "Date joined"
+    )
+    # auditlog stores datetimes as naive UTC: 03:30 UTC is 10:30 in Hồ Chí Minh City, 17:05 UTC is 00:05 next day.
+    assert (joined.before, joined.after) == ("01/08/2040 10:30", "02/08/2040 00:05")
+    labels = {c.label for e in client.get(history(an)).context["entries"] for c in e.changes}
+    assert "Position" in labels and not labels & {"Updated at", "Created at", "updated at", "created at"}
+
+
+def test_the_way_back_from_the_history_is_a_button(world, client_for):
+    an = world.staff["an"]
+    html = client_for(world.users["tan_an"]).get(history(an)).content.decode()
+    assert f'<a class="button secondary" href="{reverse("staff:staffmember_detail", args=[an.pk])}">' in html

@@ -39,7 +39,14 @@ def test_home_shows_role_jurisdiction_and_counts_of_what_the_user_sees(world, cl
         "isolated": 1,
     }
     assert counts["agencies"] == 2
-    assert counts["units_total"] == 3  # its commune and, as context, its district and city
+    # Its own commune only: the district and the city above it are context on the pages, not its units.
+    assert counts["units_total"] == 1
+    assert [(label, n) for label, n in counts["units"] if n] == [("Commune", 1)]
+
+
+def test_home_counts_a_districts_communes_but_not_the_city_above(world, client_for):
+    counts = client_for(world.users["ninh_kieu"]).get(HOME).context["counts"]
+    assert counts["units_total"] == 1 + 8  # Quận Ninh Kiều and its 8 wards (2021)
 
 
 def test_home_for_a_city_wide_user_counts_the_whole_city(world, client_for):
@@ -116,3 +123,14 @@ def test_every_page_view_declares_its_permission():
     views = _page_views()
     assert len(views) >= 20
     assert [name for name, view in views if not isinstance(getattr(view, "permission", None), str)] == []
+
+
+def test_every_breadcrumb_trail_marks_the_way_up_that_phones_show():
+    """On a phone the style sheet hides every crumb but li.up: a trail without one would vanish."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    trails = [p for p in root.rglob("templates/**/*.html") if 'class="breadcrumbs"' in p.read_text(encoding="utf-8")]
+    assert len(trails) >= 10
+    missing = [str(p.relative_to(root)) for p in trails if 'class="up"' not in p.read_text(encoding="utf-8")]
+    assert missing == []

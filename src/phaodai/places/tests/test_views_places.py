@@ -323,3 +323,50 @@ def test_editing_an_agency_is_audited(world, client_for):
     assert (agency.headcount, agency.min_in_office) == (90, 35)
     entry = LogEntry.objects.get_for_object(agency).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == user and entry.changes_dict["headcount"] == ["80", "90"]
+
+
+# --- phone-first details --------------------------------------------------------------------------------------------
+
+
+def _default_kind(client, commune: AdminUnit) -> str:
+    form = client.get(unit_url("adminunit_detail", commune)).context["neighbourhood_form"]
+    return form["kind"].value()
+
+
+def test_a_new_neighbourhood_in_a_phuong_without_any_defaults_to_khu_vuc(world, client_for):
+    assert _default_kind(client_for(world.users["tan_an"]), unit(TAN_AN)) == "khu vực"
+
+
+def test_a_new_neighbourhood_in_a_xa_without_any_defaults_to_ap(world, client_for):
+    xa = AdminUnit.objects.filter(level=Level.COMMUNE, division_type="xã").first()
+    assert xa is not None
+    html = client_for(world.users["admin"]).get(unit_url("adminunit_detail", xa)).content.decode()
+    assert '<option value="ấp" selected>' in html
+
+
+def test_a_new_neighbourhood_defaults_to_the_kind_most_used_in_the_commune(world, client_for):
+    tan_an, user = unit(TAN_AN), world.users["tan_an"]
+    create_neighbourhood(user, tan_an, "Ấp Một", "ấp")
+    create_neighbourhood(user, tan_an, "Ấp Hai", "ấp")
+    create_neighbourhood(user, tan_an, "Khu vực 1", "khu vực")
+    assert _default_kind(client_for(user), tan_an) == "ấp"  # two ấp against one khu vực, even in a phường
+
+
+def test_on_phones_the_breadcrumb_keeps_only_the_way_up(world, client_for, hamlet):
+    html = client_for(world.users["tan_an"]).get(unit_url("adminunit_detail", unit(TAN_AN))).content.decode()
+    crumbs = html.split('class="breadcrumbs"', 1)[1].split("</ol>", 1)[0]
+    assert crumbs.count('class="up"') == 1
+    up = crumbs.split('class="up"', 1)[1].split("</li>", 1)[0]
+    assert "Quận Ninh Kiều" in up  # the parent; the list and the city are hidden on a phone by the style sheet
+    agency = world.agencies["ubnd_tan_an"]
+    html = client_for(world.users["tan_an"]).get(agency_url("agency_detail", agency)).content.decode()
+    assert html.split('class="breadcrumbs"', 1)[1].split("</ol>", 1)[0].count('class="up"') == 1
+
+
+def test_an_agency_card_on_a_phone_shows_kind_unit_and_the_numbers_on_short_lines(world, client_for):
+    client = english(client_for(world.users["tan_an"]))
+    html = client.get(AGENCIES, {"q": "uy ban nhan dan phuong tan an"}).content.decode()
+    primary = html.split('<td class="primary"', 1)[1].split("</td>", 1)[0]
+    assert "Ủy ban nhân dân Phường Tân An" in primary
+    assert "Headcount 25 · minimum 8" in primary
+    assert "Phường Tân An" in primary.split('class="sub phone-only"', 1)[1]

@@ -310,3 +310,132 @@ def test_no_warning_when_the_phone_is_unique(world, client_for):
     data = form_data(world.agencies["ubnd_tan_an"], phone="0933 111 222")
     response = client_for(world.users["tan_an"]).post(reverse("staff:staffmember_add"), data, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+# --- phone-first details --------------------------------------------------------------------------------------------
+
+
+def test_a_date_of_birth_typed_as_eight_digits_on_a_number_pad_is_accepted(world, client_for):
+    data = form_data(world.agencies["ubnd_tan_an"], dob=date(1990, 5, 17))
+    data["date_of_birth"] = "17051990"  # a phone's number pad has no "/"
+    response = client_for(world.users["tan_an"]).post(reverse("staff:staffmember_add"), data)
+    assert response.status_code == 302
+    assert StaffMember.objects.get(full_name="Đặng Văn Mạnh").date_of_birth == date(1990, 5, 17)
+
+
+@pytest.mark.parametrize("typed", ["1751990", "170519900", "32051990"])
+def test_digits_that_are_not_a_ddmmyyyy_date_are_refused_with_the_expected_form(world, client_for, typed):
+    data = form_data(world.agencies["ubnd_tan_an"], dob=date(1990, 5, 17))
+    data["date_of_birth"] = typed  # 7 digits could be 1/7/1990 or 17/5/1990: guessing would store a wrong birthday
+    with translation.override("en"):
+        response = english(client_for(world.users["tan_an"])).post(reverse("staff:staffmember_add"), data)
+    form = response.context["form"]
+    assert form.has_error("date_of_birth", "invalid")
+    assert "14031985" in form.errors["date_of_birth"][0]
+    assert not StaffMember.objects.filter(full_name="Đặng Văn Mạnh").exists()
+
+
+def test_the_date_of_birth_help_text_tells_about_the_digits_only_form(world, client_for):
+    with translation.override("en"):
+        html = english(client_for(world.users["tan_an"])).get(reverse("staff:staffmember_add")).content.decode()
+    assert "dd/mm/yyyy, or 8 digits without slashes: 14031985" in html
+    assert 'inputmode="numeric"' in html.split('name="date_of_birth"', 1)[1].split(">", 1)[0]
+
+
+def test_a_form_with_errors_opens_with_a_summary_linking_to_each_wrong_field(world, client_for):
+    data = form_data(world.agencies["ubnd_tan_an"], phone="0123", gender="")
+    with translation.override("en"):
+        response = english(client_for(world.users["tan_an"])).post(reverse("staff:staffmember_add"), data)
+    html = response.content.decode()
+    assert 'class="form-errors error-summary"' in html
+    summary = html.split('class="form-errors error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "2 fields need correcting" in summary
+    # In form order; radio buttons have no single input, so the link goes to the first one.
+    assert summary.index('href="#id_gender_0"') < summary.index('href="#id_phone"')
+    assert "not a Vietnamese phone number" in summary
+    assert html.index("error-summary") < html.index('name="full_name"')  # at the top, above the fields
+
+    # The first wrong field has the focus when the page opens; the others do not.
+    def tag(marker: str) -> str:
+        return html.split(marker, 1)[1].split(">", 1)[0]
+
+    assert "autofocus" in tag('value="M"') and "autofocus" not in tag('name="phone"')
+
+
+def test_a_city_level_editor_picks_agency_and_residence_from_lists_grouped_by_district(world, client_for):
+    form = client_for(world.users["home_affairs"]).get(reverse("staff:staffmember_add")).context["form"]
+    agency_groups = {label: [pk for pk, _name in options] for label, options in form.fields["agency"].choices[1:]}
+    assert world.agencies["so_y_te"].pk in agency_groups["Thành phố Cần Thơ"]  # city-level agencies first
+    assert world.agencies["ubnd_tan_an"].pk in agency_groups["Quận Ninh Kiều"]
+    assert world.agencies["ubnd_tra_noc"].pk in agency_groups["Quận Bình Thuỷ"]
+    assert list(agency_groups)[0] == "Thành phố Cần Thơ"
+    home_groups = {label for label, _options in form.fields["home_unit"].choices[1:]}
+    assert {"Quận Ninh Kiều", "Quận Bình Thuỷ"} <= home_groups
+    html = client_for(world.users["home_affairs"]).get(reverse("staff:staffmember_add")).content.decode()
+    assert '<optgroup label="Quận Ninh Kiều">' in html
+
+
+def test_grouping_keeps_values_and_validation_as_they_were(world, client_for):
+    client = client_for(world.users["home_affairs"])
+    response = client.post(
+        reverse("staff:staffmember_add"),
+        form_data(world.agencies["ubnd_tra_noc"], home_unit=world.agencies["ubnd_tan_an"].unit_id),
+    )
+    assert response.status_code == 302
+    person = StaffMember.objects.get(full_name="Đặng Văn Mạnh")
+    assert person.agency == world.agencies["ubnd_tra_noc"] and person.home_unit.name == "Phường Tân An"
+
+
+def test_a_commune_editor_keeps_a_flat_agency_list(world, client_for):
+    form = client_for(world.users["tan_an"]).get(reverse("staff:staffmember_add")).context["form"]
+    labels = [label for _value, label in form.fields["agency"].choices]
+    assert all(isinstance(label, str) for label in labels)  # no (group, options) pairs
+    assert "Ủy ban nhân dân Phường Tân An" in labels
+
+
+def test_every_filter_select_starts_with_all_never_dashes(world, client_for):
+    with translation.override("en"):
+        response = english(client_for(world.users["home_affairs"])).get(LIST)
+        form = response.context["filter_form"]
+        selects = [name for name in form.fields if name != "q"]
+        assert len(selects) == 7
+        for name in selects:
+            labels = [(str(value), str(label)) for value, label in form[name].field.widget.choices]
+            assert labels[0] == ("", "All"), name
+            assert [label for _value, label in labels].count("All") == 1, name
+    assert "---------" not in response.content.decode()
+
+
+def test_the_search_box_has_a_placeholder_that_fits_a_phone(world, client_for):
+    with translation.override("en"):
+        html = english(client_for(world.users["tan_an"])).get(LIST).content.decode()
+    assert 'placeholder="Name, ID, phone"' in html
+    assert ">Name, citizen ID or phone</label>" in html  # the full label stays for screen readers
+
+
+def test_an_empty_result_offers_no_export(world, client_for):
+    client = client_for(world.users["tan_an"])
+    html = client.get(LIST, {"q": "zzzz nobody"}).content.decode()
+    assert reverse("staff:staffmember_export") not in html
+    assert 'colspan="6" class="empty"' in html
+    assert reverse("staff:staffmember_export") in client.get(LIST, {"q": "an"}).content.decode()
+
+
+def test_a_phone_card_shows_status_and_position_with_agency_under_the_name(world, client_for):
+    an = world.staff["an"]
+    an.position = "Chủ tịch"
+    an.phone = "0912345678"
+    an.save()
+    with translation.override("en"):
+        html = english(client_for(world.users["tan_an"])).get(LIST, {"q": "nguyen van an"}).content.decode()
+    primary = html.split('<td class="primary"', 1)[1].split("</td>", 1)[0]
+    assert "Nguyễn Văn An" in primary and "Available" in primary
+    assert "Chủ tịch · Ủy ban nhân dân Phường Tân An" in primary
+    assert '<td class="tel" data-label="Phone"><a href="tel:0912345678">' in html
+
+
+def test_the_import_page_puts_the_check_only_box_and_its_words_on_one_tappable_row(world, client_for):
+    html = client_for(world.users["tan_an"]).get(reverse("staff:staffmember_import")).content.decode()
+    row = html.split('<label class="checkbox-row" for="id_dry_run">', 1)[1].split("</label>", 1)[0]
+    assert 'type="checkbox"' in row and 'name="dry_run"' in row
+    assert '<ul class="help-list">' in html
