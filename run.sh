@@ -7,4 +7,12 @@ export PHAODAI_DEMO="${PHAODAI_DEMO:-1}"
 python manage.py migrate --noinput -v0
 python manage.py load_admin_units
 python manage.py build_demo_city
-exec python manage.py runserver --noreload "${PHAODAI_ADDR:-127.0.0.1:8000}"
+python manage.py release_ended_mobilisations
+# The notification outbox is sent in the background: pages never wait for a message to go out.
+# In the demo the console channel "delivers" them into var/notifications.log.
+mkdir -p var
+python manage.py send_notifications --loop --interval 10 >> var/notifications.log 2>&1 &
+sender=$!
+echo "Notifications are sent in the background; the console channel writes them to var/notifications.log."
+trap 'kill "$sender" 2>/dev/null || true' EXIT INT TERM
+python manage.py runserver --noreload "${PHAODAI_ADDR:-127.0.0.1:8000}"

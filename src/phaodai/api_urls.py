@@ -10,6 +10,14 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from phaodai.accounts.api import MeView, UserViewSet
+from phaodai.mobilisation.api import (
+    AssignmentViewSet,
+    DelegationViewSet,
+    MobilisationDecisionViewSet,
+    PoolViewSet,
+    StaffingRequestViewSet,
+    TeamViewSet,
+)
 from phaodai.places.api import AdminUnitViewSet, AgencyViewSet
 from phaodai.staff.api import SkillViewSet, StaffMemberViewSet
 
@@ -46,6 +54,12 @@ router.register("agencies", AgencyViewSet, basename="agencies")
 router.register("staff", StaffMemberViewSet, basename="staff")
 router.register("skills", SkillViewSet, basename="skills")
 router.register("users", UserViewSet, basename="users")
+router.register("staffing-requests", StaffingRequestViewSet, basename="staffing-requests")
+router.register("pool", PoolViewSet, basename="pool")
+router.register("decisions", MobilisationDecisionViewSet, basename="decisions")
+router.register("assignments", AssignmentViewSet, basename="assignments")
+router.register("delegations", DelegationViewSet, basename="delegations")
+router.register("teams", TeamViewSet, basename="teams")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

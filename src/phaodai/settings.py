@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "phaodai.staff",
     "phaodai.accounts",
     "phaodai.mobilisation",
+    "phaodai.notifications",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Notifications (phaodai.notifications): an outbox sent by `manage.py send_notifications --loop`. Channels in order of
+# preference (dotted paths; an SMS/Zalo gateway is one more Channel subclass). E-mail goes to the console in
+# debug/demo runs unless PHAODAI_EMAIL_BACKEND says otherwise; a server sets PHAODAI_EMAIL_HOST and friends.
+NOTIFICATION_CHANNELS = envlist(
+    "PHAODAI_NOTIFICATION_CHANNELS",
+    "phaodai.notifications.channels.EmailChannel,phaodai.notifications.channels.ConsoleChannel",
+)
+EMAIL_BACKEND = os.environ.get(
+    "PHAODAI_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("PHAODAI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PHAODAI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PHAODAI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PHAODAI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("PHAODAI_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("PHAODAI_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("PHAODAI_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("PHAODAI_EMAIL_FROM", "phaodai <noreply@localhost>")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

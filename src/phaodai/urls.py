@@ -6,5 +6,7 @@ urlpatterns = [
     path("accounts/", include("phaodai.accounts.urls")),
     path("places/", include("phaodai.places.urls")),
     path("staff/", include("phaodai.staff.urls")),
+    path("mobilisation/", include("phaodai.mobilisation.urls")),
+    path("notifications/", include("phaodai.notifications.urls")),
     path("api/", include("phaodai.api_urls")),
 ]

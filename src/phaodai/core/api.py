@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from auditlog.context import auditlog_value, set_actor
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
@@ -22,6 +21,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.settings import api_settings
+
+from phaodai.core.audit import acting_as
 
 
 class RolePermission(permissions.BasePermission):
@@ -127,20 +128,10 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 def audit_actor(request) -> Iterator[None]:
     """Make auditlog record the API caller.
 
-    AuditlogMiddleware runs before DRF authenticates a token, so it saw an anonymous user. Set the actor here,
-    then give the middleware its own context back so it disconnects its receiver when the request ends.
+    AuditlogMiddleware runs before DRF authenticates a token, so it saw an anonymous user: set the actor here.
     """
-    try:
-        outer = auditlog_value.get()
-    except LookupError:
-        outer = None
-    remote = outer or {}
-    try:
-        with set_actor(request.user, remote_addr=remote.get("remote_addr"), remote_port=remote.get("remote_port")):
-            yield
-    finally:
-        if outer is not None:
-            auditlog_value.set(outer)
+    with acting_as(request.user):
+        yield
 
 
 def protected_message(exc: ProtectedError, obj: models.Model) -> str:

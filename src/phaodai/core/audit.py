@@ -6,15 +6,37 @@ city, which bulk-create thousands of rows, write the entries auditlog would have
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from auditlog.context import auditlog_value, set_actor
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.utils.encoding import smart_str
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    """auditlog records `user` as the actor of every change inside; a request's context (its address) is kept.
+
+    auditlog's set_actor replaces the middleware's context and does not put it back: restore it, or the rest of the
+    request would be logged without an actor (and the middleware could not disconnect its receiver).
+    """
+    try:
+        outer = auditlog_value.get()
+    except LookupError:
+        outer = None
+    remote = outer or {}
+    try:
+        with set_actor(user, remote_addr=remote.get("remote_addr"), remote_port=remote.get("remote_port")):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
 
 
 def m2m_added(names: Iterable[str]) -> dict[str, Any]:

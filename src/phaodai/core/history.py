@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from phaodai.accounts.models import User
+from phaodai.mobilisation.models import Delegation, MobilisationDecision, StaffingRequest, Team
 from phaodai.places.models import AdminUnit, Agency
 from phaodai.staff.models import StaffMember
 
@@ -27,6 +28,10 @@ HISTORY_MODELS: dict[str, type[models.Model]] = {
     "places.agency": Agency,
     "staff.staffmember": StaffMember,
     "accounts.user": User,
+    "mobilisation.staffingrequest": StaffingRequest,
+    "mobilisation.mobilisationdecision": MobilisationDecision,
+    "mobilisation.delegation": Delegation,
+    "mobilisation.team": Team,
 }
 
 ACTION_LABELS = {

@@ -1,4 +1,7 @@
-"""Role-aware navigation: a menu item shows only when the user's role may use the page behind it."""
+"""Role-aware navigation: a menu item shows only when the user's role may use the page behind it.
+
+`permission` "" means any logged-in user; `own_record` items show only to a login linked to a civil servant.
+"""
 
 from dataclasses import dataclass
 
@@ -11,6 +14,7 @@ class NavItem:
     label: str
     url_name: str
     permission: str
+    own_record: bool = False
 
     @property
     def url(self) -> str:
@@ -21,9 +25,18 @@ MENU = [
     NavItem(_("Administrative units"), "places:adminunit_list", "unit.view"),
     NavItem(_("Agencies"), "places:agency_list", "agency.view"),
     NavItem(_("Civil servants"), "staff:staffmember_list", "staff.view"),
+    NavItem(_("Requests"), "mobilisation:staffingrequest_list", "mobilisation.view"),
+    NavItem(_("Decisions"), "mobilisation:mobilisationdecision_list", "mobilisation.view"),
+    NavItem(_("Delegations"), "mobilisation:delegation_list", "mobilisation.view"),
+    NavItem(_("My assignment"), "mobilisation:my_assignment", "", own_record=True),
     NavItem(_("Users"), "accounts:user_list", "user.view"),
 ]
 
 
 def menu_for(user) -> list[NavItem]:
-    return [item for item in MENU if user.has_role_perm(item.permission)]
+    return [
+        item
+        for item in MENU
+        if (not item.permission or user.has_role_perm(item.permission))
+        and (not item.own_record or user.staff_member_id is not None)
+    ]

@@ -162,7 +162,9 @@ class MobilisationDecision(models.Model):
     )
     requests = models.ManyToManyField(StaffingRequest, verbose_name=_("requests"), related_name="decisions")
     number = models.CharField(_("number and symbol"), max_length=40, blank=True, help_text=_("e.g. 125/QĐ-UBND"))
-    status = models.CharField(_("status"), max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED
+    )
     # The allocation's explanation: per-agency quota arithmetic and per-request shortfalls, as computed.
     explanation = models.JSONField(_("allocation explanation"), default=dict, blank=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
@@ -231,7 +233,9 @@ class Assignment(models.Model):
     agency = models.ForeignKey("places.Agency", on_delete=models.PROTECT, related_name="assignments")
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
-    state = models.CharField(_("state"), max_length=16, choices=AssignmentState.choices, default=AssignmentState.PROPOSED)
+    state = models.CharField(
+        _("state"), max_length=16, choices=AssignmentState.choices, default=AssignmentState.PROPOSED
+    )
     why = models.JSONField(_("why this person"), default=list, blank=True)
     substitutes = models.ForeignKey(
         "self", verbose_name=_("substitutes for"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -15,6 +15,7 @@ from time import monotonic
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from phaodai.core.audit import creation_entries, m2m_added
 from phaodai.core.demo import names as N
 from phaodai.core.demo.agencies import AgencySpec, DemoTree, Unit, agency_specs
 from phaodai.core.demo.people import distribute, people_for
+from phaodai.core.demo.scenario import ScenarioResult, build_scenario
 from phaodai.core.text import clean_text, fold
 from phaodai.places.models import AdminUnit, Agency, Level, NeighbourhoodKind, Structure
 from phaodai.staff.models import Skill, StaffMember
@@ -63,7 +65,7 @@ DEMO_LOGINS = [
     DemoLogin("soyte", Role.HEALTH, "city"),
     DemoLogin("ninhkieu", Role.DISTRICT, "district", "916"),
     DemoLogin("tanan", Role.COMMUNE, "commune", "31135"),
-    DemoLogin("thutruong", Role.AGENCY_HEAD, "agency", agency_name="Sở Tài chính"),
+    DemoLogin("thutruong", Role.AGENCY_HEAD, "agency", agency_name="Sở Xây dựng"),
     DemoLogin("truongdoan", Role.DELEGATION_HEAD, "commune", "31135"),
     DemoLogin("totruong", Role.TEAM_LEADER, "commune", "31135"),
     DemoLogin("thanhvien", Role.TEAM_MEMBER, "commune", "31135"),
@@ -93,10 +95,12 @@ class DemoResult:
     not_placed: int = 0  # people left out because their agency was already full
     seconds: float = 0.0
     logins: list[LoginRow] = field(default_factory=list)
+    scenario: ScenarioResult | None = None
 
     @property
     def created_anything(self) -> bool:
-        return any((self.neighbourhoods, self.agencies, self.staff, self.skills, self.users_created))
+        scenario = self.scenario is not None and self.scenario.created_anything
+        return scenario or any((self.neighbourhoods, self.agencies, self.staff, self.skills, self.users_created))
 
 
 def require_demo_mode() -> None:
@@ -416,5 +420,11 @@ def build_demo_city(staff: int = DEFAULT_STAFF, seed: int = DEFAULT_SEED, passwo
         agencies = build_agencies(specs, units, result)
         build_staff(tree, units, specs, agencies, staff, seed, result)
         build_logins(tree, units, password, result)
+    # The mobilisation story, in its own transaction: the city stays built even if a step is refused.
+    try:
+        result.scenario = build_scenario(units[tree.province.code])
+    except (ValidationError, PermissionDenied) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        raise DemoError(_("The mobilisation scenario stopped: %(error)s") % {"error": message}) from exc
     result.seconds = monotonic() - started
     return result

@@ -219,6 +219,164 @@ def _staff_import_template(w, login):
     assert_forbidden(login("observer"), reverse("staff:staffmember_import_template"))
 
 
+def _message_list(w, login):
+    from phaodai.notifications.services import queue
+
+    queue(w.users["tan_an"], "Gửi Tân An", "...")
+    queue(w.users["an_hoa"], "Gửi An Hòa", "...")
+    assert_lists(login("tan_an"), reverse("notifications:message_list"), ["Gửi Tân An"], ["Gửi An Hòa"])
+    assert_lists(login("admin"), reverse("notifications:message_list"), ["Gửi Tân An", "Gửi An Hòa"], [])
+
+
+# -- mobilisation (issue #4) ------------------------------------------------------------------------------
+# One approved mobilisation per ward (phaodai.mobilisation.tests.test_views.mobilised): An sent to Tân An, Hoa to An
+# Hòa, each with a decision, a delegation and a team. Tân An must see none of An Hòa's.
+
+
+def _mobilised(w):
+    from phaodai.mobilisation.tests.test_views import mobilised
+
+    return mobilised(w)
+
+
+def _agency_head(w, login, agency_key: str):
+    from phaodai.mobilisation.tests.test_views import agency_head
+
+    return login(agency_head(w, agency_key).username)
+
+
+def _mob_list(url_name: str, present: list[str], absent: list[str], forbidden: str = "hotline_operator") -> Case:
+    def case(w, login):
+        _mobilised(w)
+        assert_lists(login("tan_an"), reverse(url_name), present, absent)
+        assert_forbidden(login(forbidden), reverse(url_name))
+
+    return case
+
+
+def _mob_hidden(url_name: str, obj: Callable, method: str = "get", forbidden: tuple[str, object] | None = None) -> Case:
+    """Tân An gets 404 for An Hòa's record; `forbidden` = (persona, own record) that persona may see but not change."""
+
+    def case(w, login):
+        m = _mobilised(w)
+        assert_hidden(login("tan_an"), reverse(url_name, args=[obj(m).pk]), method)
+        if forbidden is not None:
+            who, own = forbidden
+            assert_forbidden(login(who), reverse(url_name, args=[own(m).pk]), method)
+
+    return case
+
+
+def _mob_request_add(w, login):
+    url = reverse("mobilisation:staffingrequest_add")
+    assert_forbidden(login("tan_an"), url)  # communes do not propose
+    assert_forbidden(login("home_affairs"), url, "post")  # Home Affairs decides, it does not propose
+
+
+def _mob_request_edit(w, login):
+    from phaodai.mobilisation.models import RequestStatus, StaffingRequest
+
+    m = _mobilised(w)
+    StaffingRequest.objects.filter(pk=m.an_hoa_request.pk).update(status=RequestStatus.DRAFT)
+    url = reverse("mobilisation:staffingrequest_edit", args=[m.an_hoa_request.pk])
+    assert_hidden(login("binh_thuy"), url)  # a district that proposes, but not for An Hòa
+    assert_hidden(login("binh_thuy"), url, "post", {"title": "X"})
+    assert_forbidden(login("health"), reverse("mobilisation:staffingrequest_edit", args=[m.tan_an_request.pk]))
+
+
+def _mob_request_decide(w, login):
+    m = _mobilised(w)
+    assert_hidden(login("tan_an"), reverse("mobilisation:staffingrequest_decide", args=[m.an_hoa_request.pk]))
+    assert_forbidden(login("health"), reverse("mobilisation:staffingrequest_decide", args=[m.tan_an_request.pk]))
+
+
+def _mob_pool(w, login):
+    assert_lists(login("tan_an"), reverse("mobilisation:pool"), [AGENCY_TAN_AN], [AGENCY_AN_HOA, "Sở Y tế"])
+    assert_forbidden(login("hotline_operator"), reverse("mobilisation:pool"))
+
+
+def _mob_pool_export(w, login):
+    assert_lists(login("tan_an"), reverse("mobilisation:pool_export"), [AGENCY_TAN_AN], [AGENCY_AN_HOA])
+    assert_forbidden(login("hotline_operator"), reverse("mobilisation:pool_export"))
+
+
+def _mob_decision_detail(w, login):
+    m = _mobilised(w)
+    assert_hidden(login("tan_an"), reverse("mobilisation:mobilisationdecision_detail", args=[m.an_hoa_decision.pk]))
+    # An agency head sees the decision that sends their people, but only their own people in it.
+    head = _agency_head(w, login, "ubnd_an_hoa")
+    assert_lists(head, reverse("mobilisation:mobilisationdecision_detail", args=[m.an_hoa_decision.pk]), [], [AN])
+    assert_hidden(head, reverse("mobilisation:mobilisationdecision_detail", args=[m.tan_an_decision.pk]))
+
+
+def _mob_decision_document(url_name: str) -> Case:
+    def case(w, login):
+        m = _mobilised(w)
+        assert_hidden(login("tan_an"), reverse(url_name, args=[m.an_hoa_decision.pk]))
+        # The full list of every person is the issuer's: a commune sees its own people in the people list instead.
+        assert_forbidden(login("tan_an"), reverse(url_name, args=[m.tan_an_decision.pk]))
+
+    return case
+
+
+def _mob_propose(w, login):
+    url = reverse("mobilisation:mobilisationdecision_propose")
+    assert_forbidden(login("health"), url)
+    assert_forbidden(login("tan_an"), url, "post")
+
+
+def _mob_people(w, login):
+    _mobilised(w)
+    url = reverse("mobilisation:assignment_list")
+    assert_lists(login("tan_an"), url, [AN], [HOA])
+    assert_lists(_agency_head(w, login, "ubnd_an_hoa"), url, [HOA], [AN])
+
+
+def _mob_people_export(w, login):
+    _mobilised(w)
+    url = reverse("mobilisation:assignment_export")
+    assert_lists(login("tan_an"), url, [AN], [HOA])
+    assert_lists(_agency_head(w, login, "ubnd_an_hoa"), url, [HOA], [AN])
+    assert_forbidden(login("team_member"), url)  # lists of people need staff.export
+
+
+def _mob_delegation_add(w, login):
+    assert_forbidden(login("tan_an"), reverse("mobilisation:delegation_add"))
+    assert_forbidden(login("home_affairs"), reverse("mobilisation:delegation_add"), "post")
+
+
+def _mob_coordination_team_add(w, login):
+    from phaodai.accounts.roles import Role
+    from phaodai.testing import BINH_THUY, NINH_KIEU, make_user
+
+    assert_forbidden(login("tan_an"), reverse("mobilisation:coordinationteam_add"))
+    assert_forbidden(login("home_affairs"), reverse("mobilisation:coordinationteam_add"), "post")
+    # Health of one district cannot set one up for another district: that unit is not among its choices.
+    w.users["health_binh_thuy"] = make_user("health_binh_thuy", Role.HEALTH, BINH_THUY)
+    unit = AdminUnit.objects.get(code=NINH_KIEU)
+    response = login("health_binh_thuy").post(
+        reverse("mobilisation:coordinationteam_add"), {"name": "X", "unit": unit.pk}
+    )
+    assert response.status_code == 200 and "unit" in response.context["form"].errors
+
+
+def _mob_membership_move(w, login):
+    m = _mobilised(w)
+    url = reverse("mobilisation:membership_move", args=[m.an_hoa_team.pk, w.staff["hoa"].pk])
+    assert_hidden(login("tan_an"), url)
+    assert_hidden(login("tan_an"), url, "post", {"to_team": m.tan_an_team.pk})
+    own = reverse("mobilisation:membership_move", args=[m.tan_an_team.pk, w.staff["an"].pk])
+    assert_forbidden(login("tan_an"), own)
+
+
+def _mob_my_assignment(w, login):
+    _mobilised(w)
+    w.users["team_member"].staff_member = w.staff["an"]
+    w.users["team_member"].save()
+    # Only one's own assignment, whoever else is mobilised in the same ward or elsewhere.
+    assert_lists(login("team_member"), reverse("mobilisation:my_assignment"), ["Phường Tân An"], [HOA, "An Hòa"])
+
+
 # -- the API --------------------------------------------------------------------------------------------
 
 
@@ -275,6 +433,95 @@ def _api_root(w, login):
     assert login("tan_an").get(reverse("api:api-root")).status_code == 200
 
 
+def _api_mob_list(basename: str, present: list[str], absent: list[str]) -> Case:
+    def case(w, login):
+        _mobilised(w)
+        assert_lists(login("tan_an"), reverse(f"api:{basename}-list"), present, absent)
+        assert_forbidden(login("hotline_operator"), reverse(f"api:{basename}-list"))
+
+    return case
+
+
+def _api_mob_detail(basename: str, obj: Callable) -> Case:
+    def case(w, login):
+        m = _mobilised(w)
+        assert_hidden(login("tan_an"), reverse(f"api:{basename}-detail", args=[obj(m).pk]))
+
+    return case
+
+
+def _api_mob_action(
+    name: str, obj: Callable, writer: str, data: dict | None = None, forbidden: str = "observer"
+) -> Case:
+    """POST as `writer` (whose role may do it) to a record outside their jurisdiction: 404; a role that may not: 403."""
+
+    def case(w, login):
+        m = _mobilised(w)
+        _persona(w, writer)
+        assert_hidden(login(writer), reverse(f"api:{name}", args=[obj(m).pk]), "post", data)
+        assert_forbidden(login(forbidden), reverse(f"api:{name}", args=[obj(m).pk]), "post", data)
+
+    return case
+
+
+def _persona(w, username: str) -> None:
+    """Personas the world does not have: Home Affairs or Health of one district only, agency heads ("head_<agency>")."""
+    from phaodai.accounts.roles import Role
+    from phaodai.mobilisation.tests.test_views import agency_head
+    from phaodai.testing import BINH_THUY, make_user
+
+    if username in w.users:
+        return
+    if username == "home_affairs_binh_thuy":
+        w.users[username] = make_user(username, Role.HOME_AFFAIRS, BINH_THUY)
+    elif username == "health_binh_thuy":
+        w.users[username] = make_user(username, Role.HEALTH, BINH_THUY)
+    elif username.startswith("head_"):
+        agency_head(w, username.removeprefix("head_"))
+
+
+def _api_requests_list(w, login):
+    _api_mob_list("staffing-requests", ["Lấy mẫu Tân An"], ["Lấy mẫu An Hòa"])(w, login)
+    assert_forbidden(login("tan_an"), reverse("api:staffing-requests-list"), "post", {"title": "X"})
+
+
+def _api_decisions_propose(w, login):
+    m = _mobilised(w)
+    assert_forbidden(login("health"), reverse("api:decisions-propose"), "post", {"requests": [m.tan_an_request.pk]})
+    # Another district's request is, for this Home Affairs user, a request that does not exist.
+    _persona(w, "home_affairs_binh_thuy")
+    response = login("home_affairs_binh_thuy").post(
+        reverse("api:decisions-propose"), {"requests": [m.an_hoa_request.pk]}
+    )
+    assert response.status_code == 400 and "does not exist" in response.content.decode()
+
+
+def _api_delegations_list(w, login):
+    _api_mob_list("delegations", ["Đoàn công tác Tân An"], ["Đoàn công tác An Hòa"])(w, login)
+    assert_forbidden(login("tan_an"), reverse("api:delegations-list"), "post", {"name": "X"})
+
+
+def _api_teams_list(w, login):
+    m = _mobilised(w)
+    assert_lists(login("tan_an"), reverse("api:teams-list"), ["Tổ lấy mẫu số 1"], ["Tổ An Hòa"])
+    assert_forbidden(login("hotline_operator"), reverse("api:teams-list"))
+    assert_forbidden(login("tan_an"), reverse("api:teams-list"), "post", {"name": "X"})
+    # A team for another district's delegation: that delegation does not exist for this Health user.
+    _persona(w, "health_binh_thuy")
+    data = {"delegation": m.an_hoa_delegation.pk, "name": "X", "task": "sampling", "leader": w.staff["binh"].pk}
+    response = login("health_binh_thuy").post(reverse("api:teams-list"), data)
+    assert response.status_code == 400 and "delegation" in response.json()
+
+
+def _api_pool_list(w, login):
+    assert_lists(login("tan_an"), reverse("api:pool-list"), [AGENCY_TAN_AN], [AGENCY_AN_HOA, "Sở Y tế"])
+    assert_forbidden(login("hotline_operator"), reverse("api:pool-list"))
+
+
+def _api_pool_detail(w, login):
+    assert_hidden(login("tan_an"), reverse("api:pool-detail", args=[w.agencies["ubnd_an_hoa"].pk]))
+
+
 def _public(reason: str) -> Case:
     def case(w, login):
         pass
@@ -315,6 +562,89 @@ CASES: dict[str, Case] = {
     "staff:staffmember_edit": _staff_edit,
     "staff:staffmember_import": _staff_import,
     "staff:staffmember_import_template": _staff_import_template,
+    "notifications:message_list": _message_list,
+    "mobilisation:staffingrequest_list": _mob_list(
+        "mobilisation:staffingrequest_list", ["Lấy mẫu Tân An"], ["Lấy mẫu An Hòa"]
+    ),
+    "mobilisation:staffingrequest_export": _mob_list(
+        "mobilisation:staffingrequest_export", ["Lấy mẫu Tân An"], ["Lấy mẫu An Hòa"]
+    ),
+    "mobilisation:staffingrequest_add": _mob_request_add,
+    "mobilisation:staffingrequest_detail": _mob_hidden(
+        "mobilisation:staffingrequest_detail", lambda m: m.an_hoa_request
+    ),
+    "mobilisation:staffingrequest_edit": _mob_request_edit,
+    "mobilisation:staffingrequest_submit": _mob_hidden(
+        "mobilisation:staffingrequest_submit",
+        lambda m: m.an_hoa_request,
+        "post",
+        forbidden=("home_affairs", lambda m: m.tan_an_request),
+    ),
+    "mobilisation:staffingrequest_decide": _mob_request_decide,
+    "mobilisation:pool": _mob_pool,
+    "mobilisation:pool_export": _mob_pool_export,
+    "mobilisation:mobilisationdecision_list": _mob_list(
+        "mobilisation:mobilisationdecision_list", ["01/QĐ-UBND"], ["02/QĐ-UBND"]
+    ),
+    "mobilisation:mobilisationdecision_export": _mob_list(
+        "mobilisation:mobilisationdecision_export", ["01/QĐ-UBND"], ["02/QĐ-UBND"]
+    ),
+    "mobilisation:mobilisationdecision_propose": _mob_propose,
+    "mobilisation:mobilisationdecision_detail": _mob_decision_detail,
+    "mobilisation:mobilisationdecision_approve": _mob_hidden(
+        "mobilisation:mobilisationdecision_approve",
+        lambda m: m.an_hoa_decision,
+        "post",
+        forbidden=("tan_an", lambda m: m.tan_an_decision),
+    ),
+    "mobilisation:mobilisationdecision_cancel": _mob_hidden(
+        "mobilisation:mobilisationdecision_cancel",
+        lambda m: m.an_hoa_decision,
+        "post",
+        forbidden=("health", lambda m: m.tan_an_decision),
+    ),
+    "mobilisation:mobilisationdecision_pdf": _mob_decision_document("mobilisation:mobilisationdecision_pdf"),
+    "mobilisation:mobilisationdecision_annex": _mob_decision_document("mobilisation:mobilisationdecision_annex"),
+    "mobilisation:assignment_list": _mob_people,
+    "mobilisation:assignment_export": _mob_people_export,
+    "mobilisation:assignment_swap": _mob_hidden(
+        "mobilisation:assignment_swap",
+        lambda m: m.an_hoa_decision.assignments.get(),
+        forbidden=("health", lambda m: m.tan_an_decision.assignments.get()),
+    ),
+    "mobilisation:assignment_substitute": _mob_hidden(
+        "mobilisation:assignment_substitute",
+        lambda m: m.an_hoa_decision.assignments.get(),
+        forbidden=("tan_an", lambda m: m.tan_an_decision.assignments.get()),
+    ),
+    "mobilisation:delegation_list": _mob_list(
+        "mobilisation:delegation_list", ["Đoàn công tác Tân An"], ["Đoàn công tác An Hòa"]
+    ),
+    "mobilisation:delegation_export": _mob_list(
+        "mobilisation:delegation_export", ["Đoàn công tác Tân An"], ["Đoàn công tác An Hòa"], forbidden="team_member"
+    ),
+    "mobilisation:delegation_add": _mob_delegation_add,
+    "mobilisation:coordinationteam_add": _mob_coordination_team_add,
+    "mobilisation:delegation_detail": _mob_hidden("mobilisation:delegation_detail", lambda m: m.an_hoa_delegation),
+    "mobilisation:team_add": _mob_hidden(
+        "mobilisation:team_add",
+        lambda m: m.an_hoa_delegation,
+        "post",
+        forbidden=("tan_an", lambda m: m.tan_an_delegation),
+    ),
+    "mobilisation:team_list": _mob_list("mobilisation:team_list", ["Tổ lấy mẫu số 1"], ["Tổ An Hòa"]),
+    "mobilisation:team_export": _mob_list(
+        "mobilisation:team_export", ["Tổ lấy mẫu số 1"], ["Tổ An Hòa"], forbidden="team_member"
+    ),
+    "mobilisation:team_detail": _mob_hidden("mobilisation:team_detail", lambda m: m.an_hoa_team),
+    "mobilisation:team_member_add": _mob_hidden(
+        "mobilisation:team_member_add",
+        lambda m: m.an_hoa_team,
+        "post",
+        forbidden=("tan_an", lambda m: m.tan_an_team),
+    ),
+    "mobilisation:membership_move": _mob_membership_move,
+    "mobilisation:my_assignment": _mob_my_assignment,
     "api:api-root": _api_root,
     "api:me": _api_me,
     "api:units-list": _api_list("units", ["Phường Tân An"], ["Phường An Hòa", "Phường Trà Nóc"]),
@@ -327,6 +657,39 @@ CASES: dict[str, Case] = {
     "api:skills-detail": _api_skills_detail,
     "api:users-list": _api_users_list,
     "api:users-detail": _api_user_detail,
+    "api:staffing-requests-list": _api_requests_list,
+    "api:staffing-requests-detail": _api_mob_detail("staffing-requests", lambda m: m.an_hoa_request),
+    "api:staffing-requests-submit": _api_mob_action(
+        "staffing-requests-submit", lambda m: m.an_hoa_request, writer="binh_thuy"
+    ),
+    "api:staffing-requests-decide": _api_mob_action(
+        "staffing-requests-decide", lambda m: m.an_hoa_request, "home_affairs_binh_thuy", {"approve": True}
+    ),
+    "api:pool-list": _api_pool_list,
+    "api:pool-detail": _api_pool_detail,
+    "api:decisions-list": _api_mob_list("decisions", ["01/QĐ-UBND"], ["02/QĐ-UBND"]),
+    "api:decisions-detail": _api_mob_detail("decisions", lambda m: m.an_hoa_decision),
+    "api:decisions-propose": _api_decisions_propose,
+    "api:decisions-approve": _api_mob_action(
+        "decisions-approve", lambda m: m.an_hoa_decision, "home_affairs_binh_thuy", forbidden="health"
+    ),
+    "api:decisions-cancel": _api_mob_action(
+        "decisions-cancel", lambda m: m.an_hoa_decision, "home_affairs_binh_thuy", forbidden="health"
+    ),
+    "api:assignments-list": _api_mob_list("assignments", [AN], [HOA]),
+    "api:assignments-detail": _api_mob_detail("assignments", lambda m: m.an_hoa_decision.assignments.get()),
+    "api:assignments-swap": _api_mob_action(
+        "assignments-swap", lambda m: m.an_hoa_decision.assignments.get(), "home_affairs_binh_thuy", forbidden="health"
+    ),
+    "api:assignments-substitute": _api_mob_action(
+        "assignments-substitute", lambda m: m.an_hoa_decision.assignments.get(), "head_ubnd_tan_an", forbidden="tan_an"
+    ),
+    "api:delegations-list": _api_delegations_list,
+    "api:delegations-detail": _api_mob_detail("delegations", lambda m: m.an_hoa_delegation),
+    "api:teams-list": _api_teams_list,
+    "api:teams-detail": _api_mob_detail("teams", lambda m: m.an_hoa_team),
+    "api:teams-members": _api_mob_action("teams-members", lambda m: m.an_hoa_team, "health_binh_thuy"),
+    "api:teams-move-here": _api_mob_action("teams-move-here", lambda m: m.an_hoa_team, "health_binh_thuy"),
 }
 
 
@@ -355,7 +718,10 @@ def test_endpoint_hides_what_is_outside_the_jurisdiction(name, world, login):
 
 # ---------------------------------------------------------------------------------------------- anonymous
 
-SAMPLE_ARGS = {"core:history": lambda w: ["staff.staffmember", w.staff["an"].pk]}
+SAMPLE_ARGS = {
+    "core:history": lambda w: ["staff.staffmember", w.staff["an"].pk],
+    "mobilisation:membership_move": lambda w: [1, w.staff["an"].pk],
+}
 
 
 def _args_for(name: str, w: World) -> list:

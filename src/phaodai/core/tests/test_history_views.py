@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.urls import reverse
 
+from phaodai.places.models import AdminUnit
 from phaodai.staff.models import Skill, StaffStatus
 
 
@@ -155,3 +156,23 @@ def test_the_way_back_from_the_history_is_a_button(world, client_for):
     an = world.staff["an"]
     html = client_for(world.users["tan_an"]).get(history(an)).content.decode()
     assert f'<a class="button secondary" href="{reverse("staff:staffmember_detail", args=[an.pk])}">' in html
+
+
+def test_mobilisation_records_have_a_history_page_scoped_like_the_records(world, client_for):
+    from datetime import date
+
+    from phaodai.mobilisation.services import create_request
+    from phaodai.testing import AN_HOA
+
+    request = create_request(
+        world.users["ninh_kieu"],
+        title="Hỗ trợ lấy mẫu",
+        task="sampling",
+        start_date=date(2030, 8, 16),
+        end_date=date(2030, 8, 29),
+        targets={AdminUnit.objects.get(code=AN_HOA).pk: 5},
+    )
+    url = reverse("core:history", args=["mobilisation.staffingrequest", request.pk])
+    page = client_for(world.users["ninh_kieu"]).get(url)
+    assert page.status_code == 200 and "Hỗ trợ lấy mẫu" in page.content.decode()
+    assert client_for(world.users["binh_thuy"]).get(url).status_code == 404

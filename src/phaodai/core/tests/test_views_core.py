@@ -58,14 +58,21 @@ def test_the_menu_follows_the_role(world, client_for):
     def menu(who):
         return [item.url_name for item in client_for(world.users[who]).get(HOME).context["nav_items"]]
 
-    assert menu("admin") == [
-        "places:adminunit_list",
-        "places:agency_list",
-        "staff:staffmember_list",
-        "accounts:user_list",
+    mobilisation = [
+        "mobilisation:staffingrequest_list",
+        "mobilisation:mobilisationdecision_list",
+        "mobilisation:delegation_list",
     ]
-    assert menu("tan_an") == ["places:adminunit_list", "places:agency_list", "staff:staffmember_list"]
-    assert menu("team_member") == ["places:adminunit_list", "places:agency_list"]
+    places = ["places:adminunit_list", "places:agency_list"]
+    assert menu("admin") == [*places, "staff:staffmember_list", *mobilisation, "accounts:user_list"]
+    assert menu("tan_an") == [*places, "staff:staffmember_list", *mobilisation]
+    assert menu("team_member") == [*places, *mobilisation]
+    assert menu("hotline_operator") == places
+    # "My assignment" is for a login that belongs to a civil servant.
+    member = world.users["team_member"]
+    member.staff_member = world.staff["an"]
+    member.save()
+    assert menu("team_member")[-1] == "mobilisation:my_assignment"
     html = client_for(world.users["team_member"]).get(HOME).content.decode()
     assert reverse("staff:staffmember_list") not in html and reverse("accounts:user_list") not in html
 

@@ -57,6 +57,11 @@ class Command(BaseCommand):
                     % {"n": result.not_placed}
                 )
             )
+        if result.scenario is not None:
+            for line in result.scenario.steps:
+                self.stdout.write(_("Mobilisation scenario: %(step)s") % {"step": line})
+            for line in result.scenario.notes:
+                self.stdout.write(self.style.WARNING(_("Mobilisation scenario: %(note)s") % {"note": line}))
         self.print_logins(result.logins)
 
     def print_logins(self, rows) -> None:
