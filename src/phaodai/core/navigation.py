@@ -29,6 +29,7 @@ MENU = [
     NavItem(_("Decisions"), "mobilisation:mobilisationdecision_list", "mobilisation.view"),
     NavItem(_("Delegations"), "mobilisation:delegation_list", "mobilisation.view"),
     NavItem(_("My assignment"), "mobilisation:my_assignment", "", own_record=True),
+    NavItem(_("Notifications"), "notifications:message_list", ""),
     NavItem(_("Users"), "accounts:user_list", "user.view"),
 ]
 

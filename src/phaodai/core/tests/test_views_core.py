@@ -64,15 +64,16 @@ def test_the_menu_follows_the_role(world, client_for):
         "mobilisation:delegation_list",
     ]
     places = ["places:adminunit_list", "places:agency_list"]
-    assert menu("admin") == [*places, "staff:staffmember_list", *mobilisation, "accounts:user_list"]
-    assert menu("tan_an") == [*places, "staff:staffmember_list", *mobilisation]
-    assert menu("team_member") == [*places, *mobilisation]
-    assert menu("hotline_operator") == places
+    mine = "notifications:message_list"
+    assert menu("admin") == [*places, "staff:staffmember_list", *mobilisation, mine, "accounts:user_list"]
+    assert menu("tan_an") == [*places, "staff:staffmember_list", *mobilisation, mine]
+    assert menu("team_member") == [*places, *mobilisation, mine]
+    assert menu("hotline_operator") == [*places, mine]
     # "My assignment" is for a login that belongs to a civil servant.
     member = world.users["team_member"]
     member.staff_member = world.staff["an"]
     member.save()
-    assert menu("team_member")[-1] == "mobilisation:my_assignment"
+    assert menu("team_member")[-2:] == ["mobilisation:my_assignment", mine]
     html = client_for(world.users["team_member"]).get(HOME).content.decode()
     assert reverse("staff:staffmember_list") not in html and reverse("accounts:user_list") not in html
 
@@ -141,3 +142,19 @@ def test_every_breadcrumb_trail_marks_the_way_up_that_phones_show():
     assert len(trails) >= 10
     missing = [str(p.relative_to(root)) for p in trails if 'class="up"' not in p.read_text(encoding="utf-8")]
     assert missing == []
+
+
+def test_a_phone_set_to_english_still_gets_vietnamese_pages_until_the_user_switches(world, client_for):
+    client = client_for(world.users["tan_an"])
+    page = client.get(reverse("staff:staffmember_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("staff:staffmember_list")).content.decode()
+
+
+def test_api_clients_still_choose_their_language_with_accept_language(world, api):
+    client = api(world.users["tan_an"])
+    client.credentials(HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"], HTTP_ACCEPT_LANGUAGE="en")
+    assert client.get(reverse("api:me")).json()["role_label"] == "Commune officer"
+    client.credentials(HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"], HTTP_ACCEPT_LANGUAGE="vi")
+    assert client.get(reverse("api:me")).json()["role_label"] == "Cán bộ xã, phường, thị trấn"

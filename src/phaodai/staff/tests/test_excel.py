@@ -42,6 +42,12 @@ MIDDLE_F = ["Thị", "Ngọc", "Thu", "Kim", "Mỹ", "Hồng"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hạnh", "Hoa", "Khánh", "Lan", "Mai", "Nam", "Phúc", "Quyên", "Tâm", "Việt"]
 
 
+@pytest.fixture(autouse=True)
+def in_english(client, settings):
+    """These tests read English messages: the user picked English with the language switch (its cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def cid(gender: str, dob: date, serial: int, province: str = "092") -> str:
     digit = {19: 0, 20: 2}[dob.year // 100] + (1 if gender == "F" else 0)
     return f"{province}{digit}{dob.year % 100:02d}{serial:06d}"
@@ -505,7 +511,7 @@ def test_the_import_page_lists_every_error_and_imports_nothing(world, client_for
         [3, "Sai Cơ Quan", "Nam", dob, cid("M", dob, 53), "", "Sở Y tế"],
     ]
     client = client_for(world.users["tan_an"])
-    response = client.post(reverse("staff:staffmember_import"), {"file": upload(rows)}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("staff:staffmember_import"), {"file": upload(rows)})
     assert response.status_code == 200
     page = response.content.decode()
     assert "2 problems found. Nothing was imported." in page
@@ -523,7 +529,7 @@ def test_the_import_page_imports_and_summarises_with_warnings(world, client_for)
         [2, "Anh Ba", "Nam", dob, cid("M", dob, 62), "0977000111", "UBND Phường Tân An"],
     ]
     client = client_for(world.users["tan_an"])
-    response = client.post(reverse("staff:staffmember_import"), {"file": upload(rows)}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("staff:staffmember_import"), {"file": upload(rows)})
     page = response.content.decode()
     assert "2 people imported." in page and "Warnings" in page
     assert StaffMember.objects.filter(full_name__in=["Chị Hai", "Anh Ba"]).count() == 2
@@ -533,9 +539,7 @@ def test_check_only_reports_but_imports_nothing(world, client_for):
     dob = date(1988, 8, 8)
     rows = [HEADER, [1, "Chỉ Kiểm Tra", "Nam", dob, cid("M", dob, 71), "", "UBND Phường Tân An"]]
     client = client_for(world.users["tan_an"])
-    response = client.post(
-        reverse("staff:staffmember_import"), {"file": upload(rows), "dry_run": "on"}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post(reverse("staff:staffmember_import"), {"file": upload(rows), "dry_run": "on"})
     assert "no problems found; 1 person can be imported." in response.content.decode()
     assert not StaffMember.objects.filter(full_name="Chỉ Kiểm Tra").exists()
 
@@ -545,7 +549,7 @@ def test_the_import_page_refuses_an_old_xls_file(world, client_for):
 
     client = client_for(world.users["tan_an"])
     old = SimpleUploadedFile("danh-sach.xls", b"\xd0\xcf\x11\xe0....")
-    response = client.post(reverse("staff:staffmember_import"), {"file": old}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("staff:staffmember_import"), {"file": old})
     assert "save it as .xlsx" in response.content.decode()
 
 
@@ -631,9 +635,7 @@ def test_the_import_page_lists_at_most_a_set_number_of_problems(world, client_fo
 
     monkeypatch.setattr(views_excel, "MAX_SHOWN", 1)
     rows = [HEADER, [1, "Sai Một", "Nam", "xx", "1", "", "UBND Phường Tân An"]]
-    response = client_for(world.users["tan_an"]).post(
-        reverse("staff:staffmember_import"), {"file": upload(rows)}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client_for(world.users["tan_an"]).post(reverse("staff:staffmember_import"), {"file": upload(rows)})
     assert len(response.context["result"].errors) == 2  # the date and the citizen ID
     assert len(response.context["errors"]) == 1
     assert "Only the first 1 problems are shown" in response.content.decode()
