@@ -10,14 +10,18 @@ persists it. The rules, in the order they apply:
 2. **Quotas per agency** on the run's total demand D (people approved per target, summed) and the pool's total
    M (mobilisable, summed), by the largest-remainder (Hamilton) method: agency a with m mobilisable gets
    floor(m × D / M), and the seats still missing go to the largest fractional remainders (ties: more mobilisable
-   first, then the older agency). When D ≥ M every agency gives all its mobilisable people and the rest is a
-   shortfall. A quota never exceeds the mobilisable count, so no agency drops below its in-office minimum.
+   first, then the older agency; the computation of every agency in such a tie says so). When D ≥ M every agency
+   gives all its mobilisable people and the rest is a shortfall. A quota never exceeds the mobilisable count, so
+   no agency drops below its in-office minimum.
 3. **People for each target**, drawn from the agencies' remaining quotas. A person is a candidate for a target when
    free in its request's period, holding EVERY required skill and, for a "vaccinated only" request, fully
    vaccinated (these are gates, never traded off). Candidates are ranked by: where they live (in the target commune,
    then elsewhere in its district, then further away; `StaffMember.home_unit` path), then how many of the
    request's preferred skills they have, then rotation (fewest days in approved assignments in the 30 days before
-   `today`), then the staff pk (a stable tie-break).
+   `today`), then key leaders last (`staff.positions.is_key_leader`: seed 004 keeps the heads and deputy heads of
+   Party committees, People's Committees, agencies and health stations on site; a pick of one says so), then a
+   stable pseudo-random tie-break (`tie_break`: a hash of the run's requests and the staff pk). The pk alone
+   would always send the oldest records, and in real data those are the chairmen and directors entered first.
 4. **How targets share people.** Each person is picked at most once per run (so never for two overlapping
    requests). Targets whose request requires skills are served first, so that the few people with a skill are not
    used up by targets that do not need it. Within that, people are handed out by distance rings: every target
@@ -37,6 +41,7 @@ Python with sorted lists, so the same input gives the same output, and 50,000 pe
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -59,6 +64,7 @@ from phaodai.mobilisation.pool import BLOC_PERMISSIONS, Period, PoolRow, PoolSna
 from phaodai.places.models import Agency, Level
 from phaodai.staff.forms import skill_label
 from phaodai.staff.models import Skill, StaffMember, VaccinationStatus
+from phaodai.staff.positions import is_key_leader
 
 ROTATION_DAYS = 30
 FULLY_VACCINATED = {VaccinationStatus.FULL, VaccinationStatus.BOOSTER}
@@ -72,17 +78,52 @@ RINGS = (IN_COMMUNE, IN_DISTRICT, FURTHER)
 # Results
 
 
-def _number(value: Fraction) -> str:
-    """7.5 / 7,5 in the active language; a share that is not a short decimal shows as ≈ 2.33."""
+def _equals(value: Fraction) -> str:
+    """ "= 7.5" (", " as the decimal separator in Vietnamese), or "≈ 2.33" for a share that is not a short decimal:
+    the operator belongs to the number, so the sentence never reads "= ≈"."""
     if value.denominator == 1:
-        return str(value.numerator)
+        return f"= {value.numerator}"
     rounded = round(value, 2)
     text = f"{float(rounded):.2f}".rstrip("0").rstrip(".").replace(".", get_format("DECIMAL_SEPARATOR"))
-    return text if rounded == value else f"≈ {text}"
+    return f"= {text}" if rounded == value else f"≈ {text}"
 
 
 def _period(period: Period) -> str:
     return f"{date_format(period[0], 'SHORT_DATE_FORMAT')}–{date_format(period[1], 'SHORT_DATE_FORMAT')}"
+
+
+@dataclass(frozen=True)
+class RemainderTie:
+    """An agency whose fractional remainder equals that of others when the last remainder seats are handed out,
+    so that the tie-break (more mobilisable, then the agency recorded first) decided whether it got a seat."""
+
+    tied: int  # agencies with this remainder, this one included
+    seats: int  # remainder seats that went to them
+    won: bool
+
+    @property
+    def explanation(self) -> str:
+        numbers = {"tied": self.tied, "seats": self.seats}
+        if self.won:
+            text = ngettext(
+                "tie: %(tied)d agencies have this remainder and %(seats)d seat is left; it goes to the larger pool, "
+                "then to the agency recorded first: this agency gets it",
+                "tie: %(tied)d agencies have this remainder and %(seats)d seats are left; they go to the larger pools, "
+                "then to the agencies recorded first: this agency gets one",
+                self.seats,
+            )
+        else:
+            text = ngettext(
+                "tie: %(tied)d agencies have this remainder and %(seats)d seat is left; it goes to the larger pool, "
+                "then to the agency recorded first: this agency does not get it",
+                "tie: %(tied)d agencies have this remainder and %(seats)d seats are left; they go to the larger "
+                "pools, then to the agencies recorded first: this agency gets none",
+                self.seats,
+            )
+        return text % numbers
+
+    def as_json(self) -> dict:
+        return {"tied": self.tied, "seats": self.seats, "won": self.won}
 
 
 @dataclass
@@ -99,6 +140,7 @@ class AgencyQuota:
     beyond_quota: int = 0
     taken: int = 0
     several_periods: bool = False
+    tie: RemainderTie | None = None
 
     @property
     def mobilisable(self) -> int:
@@ -111,25 +153,29 @@ class AgencyQuota:
             "total": self.pool.total,
             "demand": self.demand,
             "pool": self.pool_total,
-            "share": _number(self.share),
+            "share": _equals(self.share),
             "floor": self.quota - int(self.remainder_seat),
             "quota": self.quota,
+            "period": _period((self.pool.start, self.pool.end)),
         }
-        text = _("mobilisable %(m)d of %(total)d total") % numbers
+        # The period is always said: the same agency has another pool in another period (the pool page's default
+        # is the next two weeks), and a reader comparing the two must see why they differ.
         if self.several_periods:
-            text += " " + _("(in %(period)s, its tightest period)") % {
-                "period": _period((self.pool.start, self.pool.end))
-            }
+            text = _("mobilisable %(m)d of %(total)d staff in %(period)s, its tightest period") % numbers
+        else:
+            text = _("mobilisable %(m)d of %(total)d staff in %(period)s") % numbers
         if self.mobilisable == 0:
             text += " → 0"
         elif self.demand >= self.pool_total:
             text += " → " + _("all %(m)d: the demand (%(demand)d) is not below the whole pool (%(pool)d)") % numbers
         elif self.remainder_seat:
             text += " → " + (
-                _("%(m)d × %(demand)d / %(pool)d = %(share)s → %(floor)d + 1 (largest remainder) = %(quota)d") % numbers
+                _("%(m)d × %(demand)d / %(pool)d %(share)s → %(floor)d + 1 (largest remainder) = %(quota)d") % numbers
             )
         else:
-            text += " → " + _("%(m)d × %(demand)d / %(pool)d = %(share)s → %(quota)d") % numbers
+            text += " → " + _("%(m)d × %(demand)d / %(pool)d %(share)s → %(quota)d") % numbers
+        if self.tie is not None:
+            text += "; " + self.tie.explanation
         if self.beyond_quota:
             text += "; " + (
                 ngettext(
@@ -155,6 +201,7 @@ class AgencyQuota:
             "share": f"{self.share.numerator}/{self.share.denominator}",
             "quota": self.quota,
             "remainder_seat": self.remainder_seat,
+            "remainder_tie": self.tie.as_json() if self.tie else None,
             "beyond_quota": self.beyond_quota,
             "taken": self.taken,
             "pool_computation": self.pool.computation,
@@ -192,6 +239,7 @@ class Pick:
     quota: int
     beyond_quota: bool
     people: _People = field(repr=False, compare=False)
+    key_post: str = ""  # the position, when it is a key leader's (ranked last, seed 004)
 
     @property
     def staff(self) -> StaffMember | None:
@@ -224,6 +272,14 @@ class Pick:
             )
         else:
             reasons.append(_("not mobilised in the last 30 days"))
+        if self.key_post:
+            reasons.append(
+                _(
+                    "holds a key post (%(position)s), which should stay on site: picked only because nobody else "
+                    "equally suited was left"
+                )
+                % {"position": self.key_post}
+            )
         numbers = {"agency": self.agency.name, "quota": self.quota}
         if self.beyond_quota:
             reasons.append(
@@ -331,8 +387,40 @@ def largest_remainder(demand: int, mobilisable: dict[int, int]) -> dict[int, tup
     return {pk: (floors[pk] + (pk in seats), shares[pk], pk in seats) for pk in mobilisable}
 
 
+def remainder_ties(quotas: dict[int, tuple[int, Fraction, bool]]) -> dict[int, RemainderTie]:
+    """The agencies for which `largest_remainder`'s tie-break decided a seat: those whose remainder equals the
+    remainder where the seats ran out, when that remainder is shared by agencies that got a seat and others that
+    did not. Agencies with a unique remainder, or a tie where everyone (or no one) got a seat, are not listed."""
+    remainders = {pk: share - share.numerator // share.denominator for pk, (_q, share, _seat) in quotas.items()}
+    won = [pk for pk, (_q, _share, seat) in quotas.items() if seat]
+    if not won:
+        return {}
+    cut = min(remainders[pk] for pk in won)  # the smallest remainder that still got a seat
+    tied = [pk for pk, remainder in remainders.items() if remainder == cut]
+    winners = [pk for pk in tied if quotas[pk][2]]
+    if len(winners) == len(tied):
+        return {}
+    return {pk: RemainderTie(tied=len(tied), seats=len(winners), won=quotas[pk][2]) for pk in tied}
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # People
+
+
+def tie_break_salt(requests: Iterable[StaffingRequest]) -> bytes:
+    """What the tie-break of one run depends on besides the person: the set of requests (not their order)."""
+    return ",".join(str(pk) for pk in sorted(r.pk for r in requests)).encode()
+
+
+def tie_break(salt: bytes, staff_pk: int) -> bytes:
+    """The last ranking key between otherwise equal candidates: stable across runs, processes and databases
+    (hashlib, not Python's salted `hash()`), spread evenly over the people rather than favouring the oldest records.
+
+    It depends on the run's requests, not on each target: one ranking per run lets the targets share their
+    candidate lists (`_Lane`), which keeps 50,000 people at about a second; different requests still draw
+    different people among equals.
+    """
+    return hashlib.blake2b(salt + b":" + str(staff_pk).encode(), digest_size=8).digest()
 
 
 class _Lane:
@@ -400,7 +488,9 @@ class _Allocator:
     # -- reading ---------------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        snapshot = PoolSnapshot(self.agencies, self.periods, fields=("vaccination_status", "home_unit__path"))
+        snapshot = PoolSnapshot(
+            self.agencies, self.periods, fields=("vaccination_status", "home_unit__path", "position")
+        )
         self.snapshot = snapshot
         # The pool of each agency in its tightest period (rule 1).
         rows_by_period = {period: snapshot.rows(period) for period in self.periods}
@@ -422,7 +512,9 @@ class _Allocator:
         # Only people free of leave and isolation, of an agency with something to give, are ever candidates.
         giving = {pk for pk, row in self.pool.items() if row.mobilisable > 0}
         free = [row for row in snapshot.free if row[1] in giving]
-        free.sort(key=lambda row: (rotation.get(row[0], 0), row[0]))
+        leader = {row[0] for row in free if is_key_leader(row[5])}
+        salt = tie_break_salt(self.requests)
+        free.sort(key=lambda row: (rotation.get(row[0], 0), row[0] in leader, tie_break(salt, row[0])))
         empty: frozenset[int] = frozenset()
         self.pk = [row[0] for row in free]
         self.agency_of = [row[1] for row in free]
@@ -430,12 +522,14 @@ class _Allocator:
         self.home = [row[4] or "" for row in free]
         self.skills = [frozenset(skills[row[0]]) if row[0] in skills else empty for row in free]
         self.rotation = [rotation.get(row[0], 0) for row in free]
+        self.key_post = [row[5] if row[0] in leader else "" for row in free]
         index_of = {pk: i for i, pk in enumerate(self.pk)}
         self.busy = {
             period: {index_of[pk] for pk in staff if pk in index_of} for period, staff in snapshot.busy.items()
         }
 
-        # Lanes in ranking order (rotation, pk): everyone, per home unit (only the units targets need), per skill.
+        # Lanes in ranking order (rotation, key leaders last, tie-break): everyone, per home unit (only the units
+        # targets need), per skill.
         needed = {t.commune_path for t in self.targets} | {t.district_path for t in self.targets if t.district_path}
         by_home: dict[str, list[int]] = {}
         for i, home in enumerate(self.home):
@@ -605,6 +699,7 @@ class _Allocator:
     def proposal(self) -> AllocationProposal:
         agencies = {a.pk: a for a in self.agencies}
         several = len(self.periods) > 1
+        ties = remainder_ties(self.quotas)
         quotas = {}
         for agency in self.agencies:
             quota, share, seat = self.quotas[agency.pk]
@@ -617,6 +712,7 @@ class _Allocator:
                 quota=quota,
                 remainder_seat=seat,
                 several_periods=several,
+                tie=ties.get(agency.pk),
             )
         # Per target, in the order the people were chosen (their ranking); sorted() is stable.
         chosen = sorted(self.chosen, key=lambda c: c[0].order)
@@ -643,6 +739,7 @@ class _Allocator:
                     quota=agency_quota.quota,
                     beyond_quota=beyond,
                     people=people,
+                    key_post=self.key_post[i],
                 )
             )
         exceeded = self.demand > self.pool_total

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,8 +162,8 @@ class DelegationForm(UserFormMixin, forms.Form):
         help_text=_("Leadership delegations only."),
     )
     coordination_team = forms.ModelChoiceField(label=_("Reports to"), queryset=CoordinationTeam.objects.none())
-    start_date = date_field(_("From"))
-    end_date = date_field(_("To"))
+    start_date = date_field(_("From"), required=False, help_text=_("Blank: the decision's dates."))
+    end_date = date_field(_("To"), required=False, help_text=_("Blank: the decision's dates."))
     head = PersonField(label=_("Head"))
     deputies = PeopleField(label=_("Deputies"), required=False)
     headquarters_address = forms.CharField(label=_("Commune headquarters address"), max_length=300, required=False)
@@ -185,6 +185,31 @@ class DelegationForm(UserFormMixin, forms.Form):
         # Dozens of wards for a city: one group per district, as in the other long lists.
         group_by_district(self.fields["overseen_units"], communes, lambda u: u.path, lambda u: u.name)
         self.fields["coordination_team"].queryset = CoordinationTeam.objects.visible_to(user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # A delegation usually serves for its decision's period: blank dates are the decision's.
+        decision = data.get("decision")
+        period = decision_period(decision) if decision is not None else None
+        for name, index in (("start_date", 0), ("end_date", 1)):
+            if data.get(name) is None and name not in self.errors:
+                if period is None:
+                    self.add_error(name, _("Give the date, or choose the decision to take its dates."))
+                else:
+                    data[name] = period[index]
+        return data
+
+
+def decision_period(decision: MobilisationDecision) -> tuple[Any, Any] | None:
+    """From the first day to the last of a decision's people (else of its requests); None if it has neither."""
+    rows = decision.assignments.exclude(state=AssignmentState.WITHDRAWN).aggregate(
+        start=Min("start_date"), end=Max("end_date")
+    )
+    if rows["start"] is None:
+        rows = decision.requests.aggregate(start=Min("start_date"), end=Max("end_date"))
+    if rows["start"] is None:
+        return None
+    return rows["start"], rows["end"]
 
 
 class CoordinationTeamForm(UserFormMixin, forms.Form):
@@ -219,6 +244,11 @@ class TeamForm(UserFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = candidates(delegation, self.user)
         self.fields["leader"].label_from_instance = person_label
+        if not self.is_bound and delegation.decision_id is not None:
+            # The team usually does what the people were requested for.
+            request = delegation.decision.requests.order_by("start_date", "pk").first()
+            if request is not None:
+                self.initial.setdefault("task", request.task)
 
 
 def candidates(delegation: Delegation, user, on=None) -> QuerySet[StaffMember]:
@@ -493,15 +523,24 @@ class ApproveDecisionForm(forms.Form):
 
 
 def same_agency_candidates(assignment: Assignment, user) -> QuerySet[StaffMember]:
-    """Available people of the assignment's agency, not yet in its decision (a swap or a substitution)."""
+    """People of the assignment's agency who could take its place (a swap or a substitution).
+
+    The database narrows to the available people not yet in the decision; then each is put through the service's
+    own newcomer check (`services.newcomer_problems`: skills, vaccination, another mobilisation in the period...),
+    so the list never offers someone the service would refuse.
+    """
+    from phaodai.mobilisation.services import newcomer_problems
+
     in_decision = Assignment.objects.filter(decision_id=assignment.decision_id).values("staff_id")
-    return (
+    people = (
         StaffMember.objects.visible_to(user)
         .filter(agency_id=assignment.agency_id, status=StaffStatus.AVAILABLE)
         .exclude(pk__in=in_decision)
         .select_related("agency")
         .order_by("search_name", "pk")
     )
+    eligible = [p.pk for p in people if not newcomer_problems(assignment, p, user)]
+    return people.filter(pk__in=eligible)
 
 
 def colleague_label(person: StaffMember) -> str:

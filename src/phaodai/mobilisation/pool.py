@@ -4,7 +4,12 @@ Seed 000 (3253/UBND-NC): the number mobilised depends on each agency's size, "wh
 the office" required by Directive 10/CT-UBND (`Agency.min_in_office`). For one agency and one period:
 
     staff registered − on leave − isolated or sick − already mobilised in an overlapping period = available
-    available − minimum in office = mobilisable (never below 0)
+    kept in the office = the smaller of available and the minimum in office
+    available − kept = mobilisable (never below 0)
+
+The minimum comes from the headcount (biên chế), which can be larger than the staff recorded here: an agency with
+240 available and a minimum of 463 keeps its 240, not 463. So kept ≤ available ≤ staff for every agency, and the
+totals of a page add up (`PoolTotals`: available = kept + mobilisable).
 
 "Already mobilised" means an APPROVED assignment overlapping the period. A person whose status says "mobilised"
 but who has no approved assignment at all in this system was mobilised by someone else (outside phaodai) and counts
@@ -23,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -90,8 +96,13 @@ class PoolRow:
         return self.total - self.on_leave - self.isolated - self.mobilised
 
     @property
+    def kept(self) -> int:
+        """Who actually stays in the office: the minimum, or everyone available when that is fewer."""
+        return min(self.available, self.min_in_office)
+
+    @property
     def mobilisable(self) -> int:
-        return max(0, self.available - self.min_in_office)
+        return self.available - self.kept
 
     @property
     def computation(self) -> str:
@@ -102,6 +113,7 @@ class PoolRow:
             "mobilised": self.mobilised,
             "available": self.available,
             "min": self.min_in_office,
+            "kept": self.kept,
             "mobilisable": self.mobilisable,
         }
         counted = (
@@ -111,11 +123,67 @@ class PoolRow:
             )
             % numbers
         )
+        # Each clause states a fact ("fewer than the minimum … all stay"), so that a word-for-word translation
+        # reads right too; the minimum stays visible even when the agency cannot meet it.
         if self.available > self.min_in_office:
             kept = _("%(available)d − %(min)d to stay in the office = %(mobilisable)d mobilisable") % numbers
+            return f"{counted}; {kept}"
+        if self.available == self.min_in_office:
+            kept = (
+                _(
+                    "exactly the minimum of %(min)d who must stay in the office (Directive 10): all %(kept)d "
+                    "stay, none can go"
+                )
+                % numbers
+            )
         else:
-            kept = _("not more than the %(min)d who must stay in the office → 0 mobilisable") % numbers
-        return f"{counted}; {kept}"
+            kept = (
+                _(
+                    "fewer than the minimum of %(min)d who must stay in the office (Directive 10): all %(kept)d "
+                    "stay, none can go"
+                )
+                % numbers
+            )
+        return f"{counted}, {kept}"
+
+
+@dataclass(frozen=True)
+class PoolTotals:
+    """The sums of some pool rows. `kept` sums what each agency really keeps (never more than it has available),
+    so staff ≥ available = kept + mobilisable; `min_in_office` sums the minimums themselves, for reference."""
+
+    total: int = 0
+    available: int = 0
+    min_in_office: int = 0
+    kept: int = 0
+    mobilisable: int = 0
+
+    @classmethod
+    def of(cls, rows: Iterable[PoolRow]) -> PoolTotals:
+        sums = dict.fromkeys(("total", "available", "min_in_office", "kept", "mobilisable"), 0)
+        for row in rows:
+            for name in sums:
+                sums[name] += getattr(row, name)
+        return cls(**sums)
+
+    @property
+    def short_of_minimum(self) -> int:
+        """How many of the minimums are not met because agencies have fewer people available than their minimum."""
+        return self.min_in_office - self.kept
+
+
+class Pool(list):
+    """The rows of `mobilisable_pool` (a plain list of PoolRow, in the agencies' order) with their period and
+    totals, so whatever shows the rows can say which period they are for and show totals that add up."""
+
+    def __init__(self, rows: Iterable[PoolRow], start: date, end: date):
+        super().__init__(rows)
+        self.start = start
+        self.end = end
+
+    @cached_property
+    def totals(self) -> PoolTotals:
+        return PoolTotals.of(self)
 
 
 # Labels for the pool's columns (pages and exports use the same words as the computation).
@@ -127,6 +195,7 @@ COLUMNS = {
     "mobilised": gettext_lazy("already mobilised"),
     "available": gettext_lazy("available"),
     "min_in_office": gettext_lazy("to stay in the office"),
+    "kept": gettext_lazy("kept in the office"),
     "mobilisable": gettext_lazy("mobilisable"),
 }
 
@@ -219,8 +288,9 @@ class PoolSnapshot:
         return result
 
 
-def mobilisable_pool(agency_qs: QuerySet[Agency] | Iterable[Agency], start: date, end: date, *, today=None):
-    """Per agency: headcount, minimum in office, staff, available, mobilisable for [start, end], and the arithmetic.
+def mobilisable_pool(agency_qs: QuerySet[Agency] | Iterable[Agency], start: date, end: date, *, today=None) -> Pool:
+    """Per agency: headcount, minimum in office, staff, available, kept, mobilisable for [start, end], and the
+    arithmetic; the result is a list (`Pool`) that also knows its period and totals.
 
     `agency_qs` is already scoped by the caller (`mobilising_agencies(user)` to mobilise, or
     `Agency.objects.visible_to(user)` to look); rows come in its order. `today` is accepted for symmetry with
@@ -228,4 +298,4 @@ def mobilisable_pool(agency_qs: QuerySet[Agency] | Iterable[Agency], start: date
     reversed period.
     """
     check_period(start, end)
-    return PoolSnapshot(list(agency_qs), [(start, end)]).rows((start, end))
+    return Pool(PoolSnapshot(list(agency_qs), [(start, end)]).rows((start, end)), start, end)

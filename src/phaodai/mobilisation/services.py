@@ -754,6 +754,16 @@ def _check_newcomer(assignment: Assignment, new_staff: StaffMember, user: Any) -
     return new_staff
 
 
+def newcomer_problems(assignment: Assignment, new_staff: StaffMember, user: Any) -> list[str]:
+    """Why `new_staff` could not take `assignment`'s place (empty: they could), by the very checks swap and
+    substitute make: the forms offer only the people these leave in."""
+    try:
+        _check_newcomer(assignment, new_staff, user)
+    except (ValidationError, PermissionDenied) as exc:
+        return list(exc.messages) if isinstance(exc, ValidationError) else [str(exc)]
+    return []
+
+
 def swap_person(assignment: Assignment, new_staff: StaffMember, user: Any) -> Assignment:
     """Home Affairs (or the Party Organisation Board, for its bloc) puts someone else in a proposed place.
 

@@ -450,14 +450,34 @@ class MobilisationDecisionDetailView(ScopedObjectMixin, DetailView):
         ctx["requests"] = list(StaffingRequest.objects.visible_to(user).filter(decisions=decision))
         # Only the people the user may see: an agency head sees their own agency's, a commune those sent to it.
         people = Assignment.objects.visible_to(user).filter(decision=decision)
-        ctx["targets"] = decision_targets(decision, people)
-        ctx["people_count"] = sum(t["people"] for t in ctx["targets"])
-        ctx["explanation"] = explanation_for(user, decision)
+        targets = decision_targets(decision, people)
+        ctx["people_count"] = sum(t["people"] for t in targets)
+        # An agency head sees their agency's part only: say so, list only the communes it sends people to, and leave
+        # out the decision-wide shortfalls (a "short 25" beside their 2 people reads as their fault).
+        ctx["agency_part"] = agency_part(user, decision)
+        if ctx["agency_part"] is not None:
+            targets = [t for t in targets if t["people"]]
+        ctx["targets"] = targets
+        explanation = explanation_for(user, decision)
+        if ctx["agency_part"] is not None:
+            explanation["shortfalls"] = []
+        # Hundreds of agencies, most giving nobody: the table lists the givers, the rest fold away.
+        quotas = explanation.get("quotas", [])
+        ctx["quotas_given"] = [q for q in quotas if q.get("quota")]
+        ctx["quotas_none"] = [q for q in quotas if not q.get("quota")]
+        ctx["explanation"] = explanation
         ctx.update(decision_actions(user, decision))
         if ctx["can_approve"]:
             ctx["approve_form"] = forms.ApproveDecisionForm()
         ctx["can_download"] = covers_issuer(user, decision) and decision.status != DecisionStatus.CANCELLED
         return ctx
+
+
+def agency_part(user, decision: MobilisationDecision):
+    """The agency whose part of the decision the user sees, when that is all they see (an agency head); else None."""
+    if user.scope_agency_id is None or covers_issuer(user, decision):
+        return None
+    return user.scope_agency
 
 
 def covers_issuer(user, decision: MobilisationDecision) -> bool:
@@ -619,13 +639,28 @@ class MobilisationDecisionApproveView(AllocatorPermissionMixin, ScopedObjectMixi
 
 
 class MobilisationDecisionCancelView(AllocatorPermissionMixin, ScopedObjectMixin, View):
-    """POST: drop a proposed decision; its requests can be allocated again."""
+    """Drop a proposed decision; its requests can be allocated again.
+
+    Two steps, without JavaScript: GET asks "really?", and only a POST carrying `confirm` cancels (a bare POST, say
+    from an old page, is sent to the question).
+    """
 
     model = MobilisationDecision
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+    template_name = "mobilisation/mobilisationdecision_cancel.html"
+
+    def get(self, request, *args, **kwargs):
+        decision = self.get_object()
+        if decision.status != DecisionStatus.PROPOSED:
+            messages.error(request, _("Only a proposed decision can be cancelled."))
+            return redirect(decision)
+        people = decision.assignments.exclude(state=AssignmentState.WITHDRAWN).count()
+        return render(request, self.template_name, {"decision": decision, "people_count": people})
 
     def post(self, request, *args, **kwargs):
         decision = self.get_object()
+        if request.POST.get("confirm") != "yes":
+            return redirect("mobilisation:mobilisationdecision_cancel", pk=decision.pk)
         try:
             services.cancel_decision(decision, request.user)
         except ValidationError as exc:
@@ -648,11 +683,29 @@ class AssignmentListView(FilteredListView):
     export_url_name = "mobilisation:assignment_export"
     export_permission = "staff.export"
 
+    def get_queryset(self):
+        qs = super().get_queryset()
+        # People taken off a decision (substituted, or its proposal cancelled) are not among its people: the list
+        # counts what the decision page counts. They stay one filter away ("State: withdrawn").
+        self.withdrawn_hidden = 0
+        if not self.request.GET.get("state"):
+            self.withdrawn_hidden = qs.filter(state=AssignmentState.WITHDRAWN).count()
+            qs = qs.exclude(state=AssignmentState.WITHDRAWN)
+        return qs
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
+        withdrawn_url = ""
+        if self.withdrawn_hidden:
+            query = self.request.GET.copy()
+            query["state"] = AssignmentState.WITHDRAWN
+            query.pop("page", None)
+            withdrawn_url = f"{reverse('mobilisation:assignment_list')}?{query.urlencode()}"
         return super().get_context_data(
             can_swap=may_allocate(user),
             can_substitute=user.has_role_perm("mobilisation.substitute"),
+            withdrawn_hidden=self.withdrawn_hidden,
+            withdrawn_url=withdrawn_url,
             **kwargs,
         )
 
@@ -787,7 +840,7 @@ class DelegationCreateView(RolePermissionMixin, ServiceFormView):
         return initial
 
     def perform(self, form) -> Delegation:
-        data = form.cleaned_data
+        data = form.cleaned_data  # blank dates were taken from the decision by the form
         return delegations.create_delegation(
             self.request.user,
             name=data["name"],
@@ -953,22 +1006,61 @@ class MembershipMoveView(ScopedObjectMixin, ServiceFormView):
 
 
 def my_assignment_for(user, today) -> dict[str, Any] | None:
-    """The person's current assignment, else their next one: where, when, team, whom to call.
+    """What the person has to do now or next: their assignment (where, when, team, whom to call), and, when they
+    lead, the delegation they head (its communes, teams and leaders' phones) or the team they lead (its members).
 
-    Found through the login's own civil-servant record only (`user.staff_member`): a person sees their own
-    assignment whatever their role's jurisdiction, and nothing about anyone else beyond the people they report to.
+    Found through the login's own civil-servant record only (`user.staff_member`): a person sees their own part
+    whatever their role's jurisdiction; beyond it only the people they report to, or those who report to them.
     """
     staff_id = getattr(user, "staff_member_id", None)
     if staff_id is None:
         return None
+    headed = list(
+        Delegation.objects.filter(head_id=staff_id, end_date__gte=today)
+        .select_related("target_unit", "coordination_team")
+        .prefetch_related(
+            "overseen_units",
+            Prefetch(
+                "teams",
+                queryset=Team.objects.select_related("leader").prefetch_related(open_memberships()),
+            ),
+        )
+        .order_by("start_date", "pk")
+    )
+    led = list(
+        Team.objects.filter(leader_id=staff_id, delegation__end_date__gte=today)
+        .exclude(delegation__in=headed)
+        .select_related("delegation", "delegation__target_unit", "delegation__head")
+        .prefetch_related(open_memberships())
+        .order_by("delegation__start_date", "pk")
+    )
+    for team in led:
+        team.others = [m for m in team.current_members if m.staff_id != staff_id]
     mine = (
         Assignment.objects.filter(staff_id=staff_id, state=AssignmentState.APPROVED, end_date__gte=today)
         .select_related("target__commune", "target__request", "agency")
         .order_by("start_date", "pk")
     )
     assignment = mine.first()
-    if assignment is None:
+    if assignment is None and not headed and not led:
         return None
+    team = delegation = None
+    if assignment is not None:
+        team, delegation = my_team_and_delegation(staff_id, assignment, today)
+    return {
+        "assignment": assignment,
+        "is_current": assignment is not None and assignment.start_date <= today,
+        "team": team,
+        "delegation": delegation,
+        "headed": headed,
+        "led": led,
+        # Whom to call: never oneself (the head is not told "the delegation head will tell you").
+        "is_head": delegation is not None and delegation.head_id == staff_id,
+        "is_leader": team is not None and team.leader_id == staff_id,
+    }
+
+
+def my_team_and_delegation(staff_id: int, assignment: Assignment, today) -> tuple[Team | None, Delegation | None]:
     # The team the person is in now (a move closes one membership and opens another); else the last one they had.
     membership = (
         TeamMembership.objects.filter(staff_id=staff_id)
@@ -996,12 +1088,7 @@ def my_assignment_for(user, today) -> dict[str, Any] | None:
             .order_by("start_date", "pk")
             .first()
         )
-    return {
-        "assignment": assignment,
-        "is_current": assignment.start_date <= today,
-        "team": team,
-        "delegation": delegation,
-    }
+    return team, delegation
 
 
 class MyAssignmentView(RolePermissionMixin, TemplateView):
@@ -1023,7 +1110,9 @@ class AssignmentFormView(ScopedObjectMixin, ServiceFormView):
     model = Assignment
 
     def get_queryset(self):
-        return super().get_queryset().select_related("staff", "agency", "decision", "target__commune")
+        return (
+            super().get_queryset().select_related("staff", "agency", "decision", "target__commune", "target__request")
+        )
 
     def get_back_url(self) -> tuple[str, str]:
         a = self.get_object()

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from phaodai.mobilisation.allocation import allocate, largest_remainder
+from phaodai.mobilisation.allocation import allocate, largest_remainder, remainder_ties, tie_break
 from phaodai.mobilisation.models import AssignmentState, RequestStatus
 from phaodai.mobilisation.testing import assign, make_decision, make_request
 from phaodai.places.models import AdminUnit, Bloc
@@ -62,6 +62,42 @@ def test_largest_remainder_ties_go_to_the_larger_pool_then_the_older_agency():
     assert largest_remainder(2, {20: 1, 21: 3})[21][0] == 2
 
 
+def test_remainder_ties_list_the_agencies_the_tie_break_decided():
+    # 2 seats for three agencies of 1: each share is 2/3, all floors 0, so two of three equal remainders win.
+    ties = remainder_ties(largest_remainder(2, {1: 1, 2: 1, 3: 1}))
+    assert {pk: (t.tied, t.seats, t.won) for pk, t in ties.items()} == {
+        1: (3, 2, True),
+        2: (3, 2, True),
+        3: (3, 2, False),
+    }
+    # Distinct remainders (3.5, 2.1, 1.4): no tie to explain.
+    assert remainder_ties(largest_remainder(7, {1: 5, 2: 3, 3: 2})) == {}
+
+
+def test_tied_remainders_say_how_the_tie_was_broken_and_an_approximate_share_has_one_operator(world):
+    first, _ = staffed_agency("Sở Tài chính", 1)
+    second, _ = staffed_agency("Sở Tư pháp", 1)
+    third, _ = staffed_agency("Sở Xây dựng", 1)
+    request = make_request(world, {TAN_AN: 1})
+
+    proposal = allocate([request], user=world.home_affairs, today=TODAY)
+
+    assert [quota_of(proposal, a).quota for a in (first, second, third)] == [1, 0, 0]
+    with translation.override("en"):
+        won, lost = quota_of(proposal, first).computation, quota_of(proposal, third).computation
+        assert (
+            "→ 1 × 1 / 3 ≈ 0.33 → 0 + 1 (largest remainder) = 1; tie: 3 agencies have this remainder and 1 seat " in won
+        )
+        assert "= ≈" not in won
+        assert won.endswith("it goes to the larger pool, then to the agency recorded first: this agency gets it")
+        assert lost.endswith(
+            "1 × 1 / 3 ≈ 0.33 → 0; tie: 3 agencies have this remainder and 1 seat is left; it goes "
+            "to the larger pool, then to the agency recorded first: this agency does not get it"
+        )
+    assert quota_of(proposal, third).as_json()["remainder_tie"] == {"tied": 3, "seats": 1, "won": False}
+    assert quota_of(proposal, first).as_json()["period"] == ["2021-08-16", "2021-08-29"]
+
+
 def test_a_demand_at_least_the_pool_takes_every_mobilisable_person_and_no_more():
     assert largest_remainder(50, {1: 5, 2: 3}) == {1: (5, Fraction(5), False), 2: (3, Fraction(3), False)}
 
@@ -79,9 +115,11 @@ def test_quotas_follow_the_mobilisable_counts_with_the_computation_shown(world):
     assert not proposal.shortfalls
     with translation.override("en"):
         assert quota_of(proposal, big).computation == (
-            "mobilisable 5 of 7 total → 5 × 7 / 10 = 3.5 → 3 + 1 (largest remainder) = 4"
+            "mobilisable 5 of 7 staff in 16/08/2021–29/08/2021 → 5 × 7 / 10 = 3.5 → 3 + 1 (largest remainder) = 4"
         )
-        assert quota_of(proposal, middle).computation == "mobilisable 3 of 3 total → 3 × 7 / 10 = 2.1 → 2"
+        assert quota_of(proposal, middle).computation == (
+            "mobilisable 3 of 3 staff in 16/08/2021–29/08/2021 → 3 × 7 / 10 = 2.1 → 2"
+        )
         assert "7 staff − 0 on leave" in quota_of(proposal, big).pool.computation
     with translation.override("vi"):
         assert "3,5" in quota_of(proposal, big).computation
@@ -156,7 +194,7 @@ def test_only_fully_vaccinated_people_for_a_vaccinated_only_request(world):
 
 def test_people_who_live_in_the_target_commune_then_its_district_come_first(world):
     agency = make_agency("Sở Tài chính", CITY, headcount=10, min_in_office=0)
-    # Created far-to-near, so that the staff pk (the last tie-break) would favour the farthest.
+    # Created far-to-near, so that the staff pk would favour the farthest.
     far = make_staff("Người Trà Nóc", agency, home_unit=AdminUnit.objects.get(code=TRA_NOC))
     nobody_knows = make_staff("Người không rõ nơi ở", agency)
     district = make_staff("Người An Hòa", agency, home_unit=AdminUnit.objects.get(code=AN_HOA))
@@ -167,11 +205,13 @@ def test_people_who_live_in_the_target_commune_then_its_district_come_first(worl
 
     assert picked(two) == [here.pk, district.pk]
     assert [p.staff for p in two.picks] == [here, district]
-    assert picked(four) == [here.pk, district.pk, far.pk, nobody_knows.pk]
+    assert picked(four)[:2] == [here.pk, district.pk]
+    assert set(picked(four)[2:]) == {far.pk, nobody_knows.pk}  # both beyond the district: equal
     with translation.override("en"):
         assert "lives in the target commune" in two.picks[0].why
         assert "lives in the target commune's district" in two.picks[1].why
-        assert "place of residence not recorded" in four.picks[3].why
+        unknown = next(p for p in four.picks if p.staff_id == nobody_knows.pk)
+        assert "place of residence not recorded" in unknown.why
 
 
 def test_each_target_gets_its_own_residents_before_anyone_is_sent_across_town(world):
@@ -221,11 +261,44 @@ def test_rotation_prefers_who_was_mobilised_least_in_the_last_30_days(world):
     one = allocate([make_request(world, {TAN_AN: 1})], user=world.home_affairs, today=TODAY)
     three = allocate([make_request(world, {TAN_AN: 3})], user=world.home_affairs, today=TODAY)
 
-    assert picked(one) == [people[1].pk]
-    assert picked(three) == [people[1].pk, people[2].pk, people[0].pk]
+    assert picked(one) in ([people[1].pk], [people[2].pk])  # both rested: the tie-break chooses
+    assert set(picked(three)[:2]) == {people[1].pk, people[2].pk} and picked(three)[2] == people[0].pk
     with translation.override("en"):
         assert "not mobilised in the last 30 days" in three.picks[0].why
         assert "3 days mobilised in the last 30 days" in three.picks[2].why
+
+
+def test_key_leaders_are_picked_after_everyone_else_and_say_so(world):
+    agency = make_agency("Ủy ban nhân dân Phường Test", CITY, headcount=10, min_in_office=0)
+    # Entered first, as the chairman is in every ward of the demo data: the lowest pks.
+    chairman = make_staff("Chủ tịch", agency, position="Chủ tịch UBND")
+    deputy = make_staff("Phó Chủ tịch", agency, position="Phó Chủ tịch UBND")
+    station_head = make_staff("Trạm trưởng", agency, position="Trạm trưởng")
+    staff = [make_staff(f"Công chức {i}", agency, position="Chuyên viên") for i in range(3)]
+    division_head = make_staff("Trưởng phòng", agency, position="Trưởng phòng")  # not a key leader: sent as usual
+
+    four = allocate([make_request(world, {TAN_AN: 4})], user=world.home_affairs, today=TODAY)
+    five = allocate([make_request(world, {TAN_AN: 5})], user=world.home_affairs, today=TODAY)
+
+    assert set(picked(four)) == {division_head.pk, *(p.pk for p in staff)}
+    assert set(picked(five)[:4]) == set(picked(four)) and picked(five)[4] in {chairman.pk, deputy.pk, station_head.pk}
+    with translation.override("en"):
+        leader = five.picks[4]
+        assert f"holds a key post ({leader.staff.position}), which should stay on site" in " ".join(leader.why)
+        assert not any("key post" in reason for pick in four.picks for reason in pick.why)
+
+
+def test_equal_candidates_are_not_simply_the_oldest_records_yet_the_choice_is_stable(world):
+    _agency, people = staffed_agency("Sở Tài chính", 30)
+    request = make_request(world, {TAN_AN: 10})
+
+    runs = [allocate([request], user=world.home_affairs, today=TODAY) for _ in range(2)]
+
+    oldest = sorted(p.pk for p in people)[:10]
+    assert sorted(picked(runs[0])) != oldest  # the pk tie-break sent the ten oldest records
+    assert picked(runs[0]) == picked(runs[1])
+    # The tie-break is a content hash, the same in every process (Python's hash() of a str is not).
+    assert tie_break(b"1,2", 7).hex() == "ff7f2767b2a51805"
 
 
 def test_people_on_leave_isolated_or_already_mobilised_are_not_picked(world):
@@ -254,11 +327,12 @@ def test_a_person_busy_in_one_request_period_is_still_picked_for_another(world):
 
     proposal = allocate([clashing, later], user=world.home_affairs, today=TODAY)
 
-    assert {(p.target.request, p.staff_id) for p in proposal.picks} == {(later, busy.pk), (clashing, free[0].pk)}
+    picks = {p.target.request: p.staff_id for p in proposal.picks}
+    assert len(proposal.picks) == 2 and picks[later] == busy.pk and picks[clashing] in {f.pk for f in free}
     # The agency's pool is taken in its tightest period (2 free in 16/08-29/08), so every day keeps its minimum.
     assert quota_of(proposal, agency).mobilisable == 2
     with translation.override("en"):
-        assert "(in 16/08/2021–29/08/2021, its tightest period)" in quota_of(proposal, agency).computation
+        assert "of 3 staff in 16/08/2021–29/08/2021, its tightest period →" in quota_of(proposal, agency).computation
 
 
 def test_a_shortage_is_reported_per_target_and_spread_in_proportion(world):

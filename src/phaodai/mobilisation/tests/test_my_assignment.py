@@ -124,3 +124,60 @@ def test_the_page_needs_few_queries(world, an_logs_in, django_assert_max_num_que
     an_logs_in.get(URL)
     with django_assert_max_num_queries(8):
         an_logs_in.get(URL)
+
+
+# --- the delegation head and the team leader see the people they lead --------------------------------------------
+
+
+def logs_in(world, client_for, key: str, username: str):
+    user = make_user(username, Role.TEAM_MEMBER, "31135")
+    user.staff_member = world.staff[key]
+    user.save()
+    return english(client_for(user))
+
+
+def test_a_delegation_head_sees_her_delegation_its_teams_and_the_leaders_phones(world, client_for):
+    m = mobilised(world)
+    leader = world.staff["minh"]
+    leader.phone = "0909111222"
+    leader.save()
+    # Trần Đình Đạt heads the Tân An delegation and is mobilised by its decision himself, in no team.
+    assign(m.tan_an_decision, m.tan_an_request.targets.get(), world.staff["dat"])
+    response = logs_in(world, client_for, "dat", "truongdoan").get(URL)
+    html = response.content.decode()
+    assert response.context["mine"]["headed"] == [m.tan_an_delegation]
+    assert f"You head {m.tan_an_delegation.name}" in html
+    assert TAN_AN_TEAM in html and "Huỳnh Minh" in html and 'href="tel:0909111222"' in html
+    assert "Tổ Điều phối nguồn nhân lực" in html and 'href="tel:02923820123"' in html  # whom she reports to
+    assert TAN_AN_HQ in html and 'href="tel:02923821000"' in html
+    # She is not told to wait for the delegation head, nor shown herself as the one to call.
+    assert "the delegation head will tell you" not in html
+    assert "Delegation head" not in html
+
+
+def test_a_delegation_head_without_an_assignment_still_sees_the_delegation(world, client_for):
+    m = mobilised(world)
+    response = logs_in(world, client_for, "dat", "truongdoan").get(URL)
+    assert response.context["mine"]["assignment"] is None
+    assert f"You head {m.tan_an_delegation.name}" in response.content.decode()
+
+
+def test_a_team_leader_sees_his_members_with_tap_to_call_phones(world, client_for):
+    m = mobilised(world)
+    leader = world.staff["minh"]
+    TeamMembership.objects.create(team=m.tan_an_team, staff=leader, joined_on=m.tan_an_delegation.start_date)
+    response = logs_in(world, client_for, "minh", "totruong").get(URL)
+    html = response.content.decode()
+    [team] = response.context["mine"]["led"]
+    assert team == m.tan_an_team and [x.staff for x in team.others] == [world.staff["an"]]
+    assert f"You lead {TAN_AN_TEAM}" in html
+    assert "Nguyễn Văn An" in html and 'href="tel:0912345678"' in html
+    assert 'href="tel:0987654321"' in html  # his own head, Trần Đình Đạt
+    assert "Phường An Hòa" not in html  # nothing of the other ward
+
+
+def test_a_member_sees_no_list_of_other_members(world, an_logs_in):
+    mobilised(world)
+    response = an_logs_in.get(URL)
+    assert response.context["mine"]["headed"] == [] and response.context["mine"]["led"] == []
+    assert "Your members" not in response.content.decode()

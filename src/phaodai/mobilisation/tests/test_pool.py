@@ -3,13 +3,15 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from phaodai.mobilisation.models import AssignmentState
-from phaodai.mobilisation.pool import mobilisable_pool, mobilising_agencies
+from phaodai.mobilisation.pool import PoolTotals, mobilisable_pool, mobilising_agencies
 from phaodai.mobilisation.testing import assign, make_decision, make_request
 from phaodai.places.models import Agency, Bloc
 from phaodai.staff.models import StaffStatus
@@ -53,9 +55,59 @@ def test_an_agency_with_no_more_available_than_its_minimum_gives_nobody(world):
 
     row = pool_of(agency)
 
-    assert (row.available, row.mobilisable) == (3, 0)
+    assert (row.available, row.kept, row.mobilisable) == (3, 3, 0)
     with translation.override("en"):
-        assert row.computation.endswith("not more than the 5 who must stay in the office → 0 mobilisable")
+        # A statement that reads right word for word (not "no more than 5 must stay"), the minimum still shown.
+        assert row.computation == (
+            "3 staff − 0 on leave − 0 isolated or sick − 0 already mobilised = 3 available, fewer than the minimum "
+            "of 5 who must stay in the office (Directive 10): all 3 stay, none can go"
+        )
+
+
+def test_an_agency_with_exactly_its_minimum_available_keeps_everyone(world):
+    agency, _people = staffed_agency("Sở Tư pháp", 4, min_in_office=4)
+
+    row = pool_of(agency)
+
+    assert (row.available, row.kept, row.mobilisable) == (4, 4, 0)
+    with translation.override("en"):
+        assert row.computation.endswith(
+            "= 4 available, exactly the minimum of 4 who must stay in the office (Directive 10): "
+            "all 4 stay, none can go"
+        )
+
+
+def test_the_totals_add_up_when_a_minimum_exceeds_the_staff_on_record(world):
+    # The minimum comes from the headcount (biên chế): 463 for 268 recorded people is real in the demo data.
+    short, _ = staffed_agency("Sở Tư pháp", 3, min_in_office=5)  # keeps its 3, not 5
+    large, people = staffed_agency("Sở Tài chính", 7, min_in_office=2)  # keeps 2, sends 5
+    people[0].status = StaffStatus.ON_LEAVE
+    people[0].save()
+
+    rows = mobilisable_pool(Agency.objects.filter(pk__in=[short.pk, large.pk]).order_by("pk"), START, END)
+    totals = rows.totals
+
+    assert [(r.kept, r.mobilisable) for r in rows] == [(3, 0), (2, 4)]
+    assert totals == PoolTotals(total=10, available=9, min_in_office=7, kept=5, mobilisable=4)
+    assert totals.kept + totals.mobilisable == totals.available <= totals.total
+    assert totals.short_of_minimum == 2
+    assert (rows.start, rows.end) == (START, END)
+
+
+def test_the_pool_page_shows_totals_that_add_up_and_its_period(world, client_for):
+    staffed_agency("Phòng Pool Một", 3, min_in_office=5)
+    staffed_agency("Phòng Pool Hai", 7, min_in_office=2)
+    client = client_for(world.users["home_affairs"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.get(reverse("mobilisation:pool"), {"q": "Phòng Pool", "start": "16/08/2021", "end": "29/08/2021"})
+
+    assert response.status_code == 200
+    html = " ".join(response.content.decode().split())
+    assert "For the period 16/08/2021–29/08/2021" in html
+    assert '<span class="n">5</span><span class="label">Kept in the office</span>' in html  # not the minimums' 7
+    assert "10 available = 5 kept in the office + 5 mobilisable" in html
+    assert "The minimums in office (Directive 10) add up to 7" in html
 
 
 def test_only_an_approved_assignment_overlapping_the_period_takes_a_person_out(world):

@@ -3,9 +3,12 @@ Home Affairs approves, Health forms a delegation and its teams. Bad input comes 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +25,7 @@ from phaodai.mobilisation.models import (
     Team,
     TeamMembership,
 )
+from phaodai.mobilisation.testing import assign, make_decision, make_request
 from phaodai.mobilisation.tests.test_views import agency_head, english
 from phaodai.places.models import AdminUnit
 from phaodai.staff.models import StaffMember, StaffStatus
@@ -258,6 +262,62 @@ def test_a_swap_by_phone_to_someone_on_leave_is_refused(world, client_for, finan
     assert place.staff.agency == finance
 
 
+def test_the_swap_and_substitute_lists_offer_only_people_the_service_would_accept(world, client_for, finance):
+    decision = proposed(world, client_for)
+    place = decision.assignments.order_by("pk").first()
+    request = place.target.request
+    free = StaffMember.objects.filter(agency=finance).exclude(assignments__decision=decision).order_by("pk")
+    assert free.count() == 4
+    vaccinated, unvaccinated, busy, ok = free
+    StaffMember.objects.filter(pk__in=[vaccinated.pk, busy.pk, ok.pk]).update(vaccination_status="full")
+    request.vaccinated_only = True
+    request.save()
+    # `busy` is already mobilised by another decision for an overlapping period (still marked available).
+    other = make_request(world, {AN_HOA: 1}, place.start_date, place.end_date)
+    assign(make_decision(world), other.targets.get(), busy)
+    swap = client_for(world.users["home_affairs"]).get(reverse("mobilisation:assignment_swap", args=[place.pk]))
+    assert set(swap.context["form"].fields["same_agency"].queryset) == {vaccinated, ok}
+    head = client_for(agency_head(world, "so_tai_chinh"))
+    sub = head.get(reverse("mobilisation:assignment_substitute", args=[place.pk]))
+    assert set(sub.context["form"].fields["person"].queryset) == {vaccinated, ok}
+
+
+def test_a_substitution_reason_shows_once_and_the_withdrawn_place_is_not_counted(world, client_for, finance):
+    decision = proposed(world, client_for)
+    place = decision.assignments.order_by("pk").first()
+    head = english(client_for(agency_head(world, "so_tai_chinh")))
+    url = reverse("mobilisation:assignment_substitute", args=[place.pk])
+    colleague = head.get(url).context["form"].fields["person"].queryset.first()
+    head.post(url, {"person": colleague.pk, "reason": "Trực cơ quan tuần này"})
+    home_affairs = english(client_for(world.users["home_affairs"]))
+    people = home_affairs.get(reverse("mobilisation:assignment_list"), {"decision": decision.pk})
+    html = people.content.decode()
+    # Once in the phone card's why list and once in the wide table's "Why" column (one of them is hidden).
+    assert html.count("Trực cơ quan tuần này") == 2 and "Instead of" not in html
+    # The list counts the people the decision page counts: the withdrawn place is one filter away.
+    page = home_affairs.get(decision.get_absolute_url())
+    assert people.context["paginator"].count == page.context["people_count"] == 4
+    assert "1 withdrawn not counted" in html
+    withdrawn = home_affairs.get(
+        reverse("mobilisation:assignment_list"), {"decision": decision.pk, "state": "withdrawn"}
+    )
+    assert [a.pk for a in withdrawn.context["object_list"]] == [place.pk]
+
+
+def test_swap_and_substitute_are_44_pixel_buttons(world, client_for, finance):
+    decision = proposed(world, client_for)
+    place = decision.assignments.order_by("pk").first()
+    html = (
+        client_for(world.users["home_affairs"])
+        .get(reverse("mobilisation:assignment_list"), {"decision": decision.pk})
+        .content.decode()
+    )
+    assert f'class="button secondary" href="{reverse("mobilisation:assignment_swap", args=[place.pk])}"' in html
+    # `table.list td a` makes links 24 px tall: buttons in a cell need their own rule to stay tap-sized.
+    css = (Path(settings.BASE_DIR) / "core/static/phaodai/app.css").read_text()
+    assert re.search(r"table\.list td a\.button \{[^}]*min-height: var\(--tap\)", css)
+
+
 def test_the_agency_head_substitutes_one_of_their_own_with_a_reason(world, client_for, finance):
     decision = proposed(world, client_for)
     place = decision.assignments.order_by("pk").first()
@@ -310,13 +370,62 @@ def test_a_wrong_decision_number_is_explained(world, client_for, finance):
     assert decision.status == DecisionStatus.PROPOSED
 
 
-def test_a_proposal_can_be_cancelled(world, client_for, finance):
+def test_a_proposal_is_cancelled_only_after_confirming(world, client_for, finance):
     decision = proposed(world, client_for)
-    client_for(world.users["home_affairs"]).post(
-        reverse("mobilisation:mobilisationdecision_cancel", args=[decision.pk])
-    )
+    client = english(client_for(world.users["home_affairs"]))
+    url = reverse("mobilisation:mobilisationdecision_cancel", args=[decision.pk])
+    # The decision page links to the question; it does not cancel in one tap.
+    page = client.get(decision.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in page and f'action="{url}"' not in page
+    question = client.get(url)
+    assert question.status_code == 200 and "Cancel this proposal?" in question.content.decode()
+    assert "proposes 4 people" in question.content.decode()
+    # A bare POST (no confirmation) is sent to the question and changes nothing.
+    bare = client.post(url)
+    assert bare.status_code == 302 and bare.url == url
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.PROPOSED
+    client.post(url, {"confirm": "yes"})
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.CANCELLED
+
+
+def test_the_approve_form_stays_at_the_end_of_the_decision_page(world, client_for, finance):
+    decision = proposed(world, client_for)
+    html = english(client_for(world.users["home_affairs"])).get(decision.get_absolute_url()).content.decode()
+    assert html.index("How many from each agency") < html.index('id="approve"') < html.index("Cancel this proposal")
+
+
+def test_agencies_that_give_nobody_fold_away_on_the_decision_page(world, client_for, finance):
+    decision = proposed(world, client_for)
+    quotas = decision.explanation["quotas"]
+    givers = [q for q in quotas if q["quota"]]
+    idle = [q for q in quotas if not q["quota"]]
+    assert givers and idle  # the test world has agencies with nothing to spare
+    response = english(client_for(world.users["home_affairs"])).get(decision.get_absolute_url())
+    html = response.content.decode()
+    assert response.context["quotas_given"] == givers and response.context["quotas_none"] == idle
+    table, folded = html.split('<details class="quotas-none"', 1)
+    assert "Sở Tài chính" in table.split("How many from each agency", 1)[1]
+    label = f"{len(idle)} agencies gave nobody — show" if len(idle) > 1 else "1 agency gave nobody — show"
+    assert label in folded
+    for q in idle:
+        assert q["agency_name"] not in table.split("How many from each agency", 1)[1]
+
+
+def test_an_agency_head_is_told_the_figures_are_their_agencys_part(world, client_for, finance):
+    decision = proposed(world, client_for)
+    mine = decision.assignments.filter(agency=finance).count()
+    response = english(client_for(agency_head(world, "so_tai_chinh"))).get(decision.get_absolute_url())
+    html = response.content.decode()
+    assert f"Only your agency's people are shown: {mine} of them in this decision" in html
+    assert "From your agency" in html and "Wanted (all agencies)" in html
+    # No decision-wide shortfall beside their part, and no empty "Requests: —".
+    assert ">Short<" not in html and "Demand exceeds the pool" not in html
+    assert "<dt>Requests</dt>" not in html
+    # The issuer still sees the whole decision.
+    issuer = english(client_for(world.users["home_affairs"])).get(decision.get_absolute_url()).content.decode()
+    assert "Only your agency's people are shown" not in issuer and ">Short<" in issuer
 
 
 def approved_decision(world, client_for) -> MobilisationDecision:
@@ -378,6 +487,33 @@ def test_health_forms_a_delegation_with_teams_and_moves_a_member(world, client_f
     refused = client.post(move, {"to_team": team_1.pk, "day": d(START + timedelta(days=2))})
     assert "name another leader first" in refused.content.decode()
     assert TeamMembership.objects.get(staff=head, left_on__isnull=True).team == team_2
+
+
+def test_a_new_delegation_takes_the_decisions_dates_and_its_teams_the_requests_task(world, client_for, finance):
+    decision = approved_decision(world, client_for)
+    CoordinationTeam.objects.create(name="Tổ Điều phối", unit=AdminUnit.objects.get(code=CITY))
+    head = StaffMember.objects.filter(assignments__decision=decision).first()
+    client = english(client_for(world.users["health"]))
+    form = {
+        "name": "Đoàn công tác số 1",
+        "kind": "work",
+        "decision": decision.pk,
+        "target_unit": AdminUnit.objects.get(code=TAN_AN).pk,
+        "coordination_team": CoordinationTeam.objects.get().pk,
+        "start_date": "",
+        "end_date": "",
+        "head": head.phone,
+    }
+    response = client.post(reverse("mobilisation:delegation_add"), form)
+    delegation = Delegation.objects.get()
+    assert response.status_code == 302
+    assert (delegation.start_date, delegation.end_date) == (START, END)
+    # Without a decision, blank dates are asked for.
+    refused = client.post(reverse("mobilisation:delegation_add"), {**form, "decision": "", "name": "Đoàn 2"})
+    assert "choose the decision to take its dates" in refused.content.decode()
+    # The team form proposes the task the people were requested for (sample taking), not the first in the list.
+    team_form = client.get(reverse("mobilisation:team_add", args=[delegation.pk])).context["form"]
+    assert team_form["task"].value() == Task.SAMPLING != Task.choices[0][0]
 
 
 def test_a_member_moves_and_the_history_stays(world, client_for, finance):
