@@ -7,7 +7,9 @@ persists it. The rules, in the order they apply:
    `mobilisation.decide`, Party bloc with `mobilisation.party`) and their free people (`pool.PoolSnapshot`). When
    the requests of one run have different periods, an agency's mobilisable count is taken in its tightest period
    (the fewest available): then whichever requests its people go to, it keeps its in-office minimum on every day.
-2. **Quotas per agency** on the run's total demand D (people approved per target, summed) and the pool's total
+2. **Quotas per agency** on the run's total demand D (people approved per target, less the places earlier live
+   decisions already gave — so the Party Organisation Board's run after Home Affairs' fills what is still missing —
+   summed) and the pool's total
    M (mobilisable, summed), by the largest-remainder (Hamilton) method: agency a with m mobilisable gets
    floor(m × D / M), and the seats still missing go to the largest fractional remainders (ties: more mobilisable
    first, then the older agency; the computation of every agency in such a tie says so). When D ≥ M every agency
@@ -49,6 +51,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -56,6 +59,7 @@ from django.utils.translation import ngettext
 from phaodai.mobilisation.models import (
     Assignment,
     AssignmentState,
+    DecisionStatus,
     RequestStatus,
     RequestTarget,
     StaffingRequest,
@@ -456,11 +460,25 @@ class _Allocator:
         self.agencies = agencies
         self.today = today
         self.targets: list[_Target] = []
+        # Places already given by earlier, live decisions (a Party bloc run after Home Affairs', a second run
+        # for a shortfall): only what is still missing is allocated again.
+        taken = dict(
+            Assignment.objects.filter(
+                target__request__in=requests,
+                state__in=[AssignmentState.PROPOSED, AssignmentState.APPROVED, AssignmentState.RELEASED],
+            )
+            .exclude(decision__status=DecisionStatus.CANCELLED)
+            .values("target")
+            .annotate(n=Count("pk"))
+            .values_list("target", "n")
+        )
+        self.already_allocated = sum(taken.values())
         for request in requests:
             required = frozenset(s.pk for s in request.required_skills.all())
             preferred = frozenset(s.pk for s in request.preferred_skills.all()) - required
             for target in sorted(request.targets.all(), key=lambda t: (t.commune.path, t.pk)):
-                if target.approved <= 0:
+                missing = target.approved - taken.get(target.pk, 0)
+                if missing <= 0:
                     continue
                 commune = target.commune
                 parent = commune.parent
@@ -469,7 +487,7 @@ class _Allocator:
                         order=len(self.targets),
                         target=target,
                         request=request,
-                        wanted=target.approved,
+                        wanted=missing,
                         period=(request.start_date, request.end_date),
                         required=required,
                         preferred=preferred,

@@ -598,23 +598,23 @@ def propose_decision(requests: Iterable[StaffingRequest], user: Any, today: date
                     _("“%(title)s” ended on %(date)s: nobody can be mobilised for a past period.")
                     % {"title": request, "date": _day(request.end_date)}
                 )
-        # The allocation fills each target's whole approved number: a request already in a live decision would be
-        # filled twice.
-        earlier = (
-            MobilisationDecision.objects.filter(
-                status__in=[DecisionStatus.PROPOSED, DecisionStatus.APPROVED], requests__in=pks
+        # The allocation fills only what earlier live decisions left missing; a request fully allocated is refused.
+        remaining = {
+            r.pk: r.people_approved
+            - Assignment.objects.filter(
+                target__request=r,
+                state__in=[AssignmentState.PROPOSED, AssignmentState.APPROVED, AssignmentState.RELEASED],
             )
-            .distinct()
-            .prefetch_related("requests")
-            .order_by("pk")
-        )
-        for other in earlier:
-            titles = ", ".join(f"“{r}”" for r in other.requests.all() if r.pk in pks)
-            if other.status == DecisionStatus.PROPOSED:
-                message = _("%(titles)s: already in the proposed decision #%(pk)d; approve or cancel it first.")
-            else:
-                message = _("%(titles)s: already allocated by decision %(number)s.")
-            errors.append(message % {"titles": titles, "pk": other.pk, "number": other.number})
+            .exclude(decision__status=DecisionStatus.CANCELLED)
+            .count()
+            for r in locked
+        }
+        full = [r for r in locked if remaining[r.pk] <= 0]
+        if full:
+            errors.append(
+                _("%(titles)s: every place is already allocated by earlier decisions.")
+                % {"titles": ", ".join(f"“{r}”" for r in full)}
+            )
         if errors:
             raise _refusal(errors, "requests")
         proposal = allocate(locked, user=user, today=today)

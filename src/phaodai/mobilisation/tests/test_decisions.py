@@ -116,17 +116,33 @@ def test_a_request_not_yet_approved_is_not_allocated(w):
     assert not MobilisationDecision.objects.exists()
 
 
-def test_a_request_is_not_allocated_twice(w):
+def test_a_fully_allocated_request_is_refused_until_its_decision_is_cancelled(w):
     first = propose(w)
     with pytest.raises(ValidationError) as caught:
         propose(w)
     assert caught.value.messages == [
-        f"“Hỗ trợ lấy mẫu xét nghiệm”: already in the proposed decision #{first.pk}; approve or cancel it first."
+        "“Hỗ trợ lấy mẫu xét nghiệm”: every place is already allocated by earlier decisions."
     ]
     S.cancel_decision(first, w.ha)
     again = propose(w)
     assert again.assignments.filter(state=AssignmentState.PROPOSED).count() == 5
     assert set(first.assignments.values_list("state", flat=True)) == {AssignmentState.WITHDRAWN}
+
+
+def test_the_party_board_fills_what_home_affairs_left_missing(w):
+    """Home Affairs never draws on the Party bloc; the Party Organisation Board's run takes only what is missing."""
+    youth = w.agencies["doan_thanh_nien"]  # Thành đoàn: Party bloc, 10 must stay in the office
+    for i in range(14):
+        make_staff(f"Đoàn viên {i:02d}", youth)
+    big = make_request(w, {TAN_AN: 9, AN_HOA: 5}, START, END)  # 14 wanted; Sở Tài chính can spare 10
+    government = S.propose_decision([big], w.ha, BEFORE)
+    assert government.assignments.count() == 10
+    assert set(government.assignments.values_list("agency__bloc", flat=True)) == {"government"}
+    party = S.propose_decision([big], w.users["party_board"], BEFORE)
+    assert party.assignments.count() == 4
+    assert set(party.assignments.values_list("agency", flat=True)) == {youth.pk}
+    with pytest.raises(ValidationError, match="already allocated"):
+        S.propose_decision([big], w.users["party_board"], BEFORE)
 
 
 def test_an_empty_pool_is_said_plainly(world):
