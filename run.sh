@@ -10,7 +10,7 @@ python manage.py build_demo_city
 python manage.py release_ended_mobilisations
 # The notification outbox is sent in the background: pages never wait for a message to go out.
 # In the demo the console channel "delivers" them into var/notifications.log.
-mkdir -p var
+mkdir -p var/static
 python manage.py send_notifications --loop --interval 10 >> var/notifications.log 2>&1 &
 sender=$!
 echo "Notifications are sent in the background; the console channel writes them to var/notifications.log."
