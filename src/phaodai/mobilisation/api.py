@@ -253,7 +253,8 @@ class PoolRowSerializer(serializers.Serializer):
     isolated = serializers.IntegerField()
     mobilised = serializers.IntegerField(help_text="Already mobilised in an overlapping period.")
     available = serializers.IntegerField()
-    mobilisable = serializers.IntegerField(help_text="max(0, available − min_in_office)")
+    kept = serializers.IntegerField(help_text="kept in the office: min(available, min_in_office)")
+    mobilisable = serializers.IntegerField(help_text="available − kept")
     computation = serializers.CharField(help_text="The arithmetic, in the request's language.")
 
 

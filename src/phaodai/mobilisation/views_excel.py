@@ -143,6 +143,7 @@ class PoolExportView(RolePermissionMixin, View):
             col(gettext_lazy("Already mobilised"), "mobilised", xlsx.NUMBER, 11),
             col(gettext_lazy("Available"), "available", xlsx.NUMBER, 10),
             col(_label(A, "min_in_office"), "min_in_office", xlsx.NUMBER, 11),
+            col(gettext_lazy("Kept in the office"), "kept", xlsx.NUMBER, 11),
             col(gettext_lazy("Mobilisable"), "mobilisable", xlsx.NUMBER, 11),
             col(gettext_lazy("Computation"), "computation", width=80),
         ]

@@ -111,10 +111,18 @@ def test_the_pool_gives_the_arithmetic_per_agency(world, api):
     client = api(world.users["home_affairs"])
     response = client.get(reverse("api:pool-detail", args=[agency.pk]), {"start": "2025-02-10", "end": "2025-02-23"})
     row = response.json()
-    assert (row["available"], row["min_in_office"], row["mobilisable"]) == (33, 30, 3)
+    assert (row["available"], row["min_in_office"], row["kept"], row["mobilisable"]) == (33, 30, 30, 3)
     assert row["start"] == "2025-02-10" and "= 3 mobilisable" in row["computation"]
     listed = results(client.get(reverse("api:pool-list"), {"q": "Nội vụ"}))
     assert [r["agency_name"] for r in listed] == ["Sở Nội vụ"]
+
+
+def test_an_agency_with_fewer_people_than_its_minimum_keeps_them_all(world, api):
+    agency = world.agencies["so_y_te"]  # minimum in office 40; only 5 recorded
+    for i in range(4):
+        make_staff(f"Bác sĩ {i}", agency)
+    row = api(world.users["home_affairs"]).get(reverse("api:pool-detail", args=[agency.pk])).json()
+    assert (row["available"], row["min_in_office"], row["kept"], row["mobilisable"]) == (5, 40, 5, 0)
 
 
 def test_the_pool_refuses_a_reversed_period(world, api):
