@@ -69,8 +69,8 @@ def recreate_database(url: str) -> None:
     import psycopg
 
     name = parsed.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]+", name) or not name.endswith("bench"):
-        sys.exit(f"Refusing to drop {name!r}: the benchmark database's name must end in 'bench'.")
+    if not re.fullmatch(r"[a-z0-9_]+", name) or "bench" not in name:
+        sys.exit(f"Refusing to drop {name!r}: the benchmark database's name must contain 'bench'.")
     admin = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
