@@ -491,3 +491,145 @@ def change_leader(team: Team, leader: StaffMember, user) -> Team:
         team.leader = leader
         team.save(update_fields=["leader"])
     return team
+
+
+# ------------------------------------------------------------------------------------------- corrections
+
+#: The fields of a delegation that may be corrected after it is formed (its kind, decision, area and head are what
+#: it *is*: a different one is a new delegation).
+EDITABLE_DELEGATION_FIELDS = frozenset(
+    {"name", "headquarters_address", "hotline", "start_date", "end_date", "coordination_team", "deputies"}
+)
+
+
+@transaction.atomic
+def update_delegation(delegation: Delegation, user, **fields) -> Delegation:
+    """Correct a delegation (a wrong hotline or headquarters address, other dates or deputies). Only the fields
+    given change; every problem is reported at once, by field, and nothing is saved then."""
+    unknown = set(fields) - EDITABLE_DELEGATION_FIELDS
+    if unknown:
+        raise ValueError(f"update_delegation cannot change {sorted(unknown)}")
+    _require_delegation(user, delegation)
+    delegation = (
+        Delegation.objects.select_for_update().select_related("target_unit", "coordination_team").get(pk=delegation.pk)
+    )
+    old_period = (delegation.start_date, delegation.end_date)
+    coordination_team = fields.get("coordination_team", delegation.coordination_team)
+    if coordination_team.pk != delegation.coordination_team_id:
+        _require_visible(user, coordination_team, CoordinationTeam)
+    old_deputies = list(delegation.deputies.all())
+    deputies = list(fields["deputies"]) if "deputies" in fields else old_deputies
+    for person in deputies:
+        if person.pk not in {d.pk for d in old_deputies}:
+            _require_visible(user, person, StaffMember)
+
+    errors: dict[str, list] = {}
+
+    def add(field: str, error: ValidationError | str) -> None:
+        errors.setdefault(field, []).append(error)
+
+    name = clean_text(fields.get("name", delegation.name))
+    if not name:
+        add("name", ValidationError(_("Give the delegation a name."), code="required"))
+    start_date = fields.get("start_date", delegation.start_date)
+    end_date = fields.get("end_date", delegation.end_date)
+    if end_date < start_date:
+        add("end_date", ValidationError(_("The end date is before the start date."), code="dates_reversed"))
+    target_unit = delegation.target_unit
+    if not target_unit.path.startswith(coordination_team.unit.path):
+        add(
+            "coordination_team",
+            _("%(team)s coordinates %(area)s; %(unit)s is outside it.")
+            % {"team": coordination_team.name, "area": coordination_team.unit.name, "unit": target_unit.name},
+        )
+    if delegation.decision_id is not None and not errors.get("end_date"):
+        period = Assignment.objects.filter(
+            decision=delegation.decision_id,
+            state=AssignmentState.APPROVED,
+            target__commune__path__startswith=target_unit.path,
+        ).aggregate(start=Min("start_date"), end=Max("end_date"))
+        if period["start"] is not None and (start_date < period["start"] or end_date > period["end"]):
+            add(
+                "end_date" if start_date >= period["start"] else "start_date",
+                _("The mobilisation for %(unit)s runs from %(start)s to %(end)s: the delegation must fit inside.")
+                % {"unit": target_unit.name, "start": _day(period["start"]), "end": _day(period["end"])},
+            )
+    # Members already serving must stay inside the period: they are moved or let go first.
+    memberships = TeamMembership.objects.filter(team__delegation=delegation)
+    early = memberships.filter(joined_on__lt=start_date).order_by("joined_on").first()
+    if early is not None:
+        add(
+            "start_date",
+            ValidationError(
+                _("%(name)s joined the team “%(team)s” on %(day)s, before that start date.")
+                % {"name": early.staff.full_name, "team": early.team.name, "day": _day(early.joined_on)},
+                code="members_before_start",
+            ),
+        )
+    late = memberships.filter(joined_on__gt=end_date).order_by("-joined_on").first()
+    if late is not None:
+        add(
+            "end_date",
+            ValidationError(
+                _("%(name)s joins the team “%(team)s” on %(day)s, after that end date.")
+                % {"name": late.staff.full_name, "team": late.team.name, "day": _day(late.joined_on)},
+                code="members_after_end",
+            ),
+        )
+    if len({d.pk for d in deputies}) != len(deputies) or delegation.head_id in {d.pk for d in deputies}:
+        add("deputies", ValidationError(_("The head and each deputy are different people."), code="duplicate_people"))
+
+    hotline = fields.get("hotline", delegation.hotline)
+    try:
+        hotline = normalise_phone(hotline) if hotline.strip() else ""
+    except ValidationError as exc:
+        add("hotline", exc)
+
+    delegation.name = name
+    delegation.start_date, delegation.end_date = start_date, end_date
+    delegation.coordination_team = coordination_team
+    delegation.headquarters_address = clean_text(fields.get("headquarters_address", delegation.headquarters_address))
+    delegation.hotline = hotline
+    if not errors:
+        # Deputies are checked against the (possibly new) period; so is the head when the dates move.
+        dates_moved = (start_date, end_date) != old_period
+        checks = [("deputies", d) for d in deputies if dates_moved or d.pk not in {o.pk for o in old_deputies}]
+        if dates_moved:
+            checks.insert(0, ("start_date", delegation.head))
+        for field, person in checks:
+            try:
+                _check_leader(person, delegation)
+            except ValidationError as exc:
+                add(field, exc)
+    if errors:
+        raise ValidationError(errors)
+
+    with acting_as(user):
+        delegation.save()
+        if {d.pk for d in deputies} != {d.pk for d in old_deputies}:
+            delegation.deputies.set(deputies)
+    return delegation
+
+
+@transaction.atomic
+def update_team(team: Team, user, *, name: str | None = None, task: str | None = None) -> Team:
+    """Correct a team's name or task; its leader changes with change_leader, its members with the membership
+    functions."""
+    _require_delegation(user, team.delegation)
+    errors: dict[str, list] = {}
+    name = clean_text(team.name if name is None else name)
+    task = team.task if task is None else task
+    if not name:
+        errors["name"] = [ValidationError(_("Give the team a name."), code="required")]
+    elif team.delegation.teams.filter(name=name).exclude(pk=team.pk).exists():
+        message = _("The delegation already has a team “%(name)s”.") % {"name": name}
+        errors["name"] = [ValidationError(message, code="duplicate")]
+    if task not in Task.values:
+        message = _("Unknown task “%(task)s”.") % {"task": task}
+        errors["task"] = [ValidationError(message, code="invalid_task")]
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(user):
+        team.name, team.task = name, task
+        team.save(update_fields=["name", "task"])
+    return team

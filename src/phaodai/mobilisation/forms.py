@@ -307,6 +307,62 @@ class MoveMemberForm(UserFormMixin, forms.Form):
             self.initial.setdefault("day", max(membership.joined_on, timezone.localdate()))
 
 
+class DelegationEditForm(UserFormMixin, forms.Form):
+    """Correct a delegation after it is formed: what it is (kind, decision, area, head) stays."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    headquarters_address = forms.CharField(label=_("Commune headquarters address"), max_length=300, required=False)
+    hotline = forms.CharField(
+        label=_("Commune hotline"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    start_date = date_field(_("From"))
+    end_date = date_field(_("To"))
+    coordination_team = forms.ModelChoiceField(label=_("Reports to"), queryset=CoordinationTeam.objects.none())
+    deputies = PeopleField(label=_("Deputies"), required=False)
+
+    def __init__(self, *args, delegation: Delegation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordination_team"].queryset = CoordinationTeam.objects.visible_to(self.user)
+        if not self.is_bound:
+            self.initial.update(
+                name=delegation.name,
+                headquarters_address=delegation.headquarters_address,
+                hotline=delegation.hotline,
+                start_date=delegation.start_date,
+                end_date=delegation.end_date,
+                coordination_team=delegation.coordination_team_id,
+                # The deputies as typed on the form: one citizen ID per line.
+                deputies="\n".join(p.citizen_id for p in delegation.deputies.order_by("search_name", "pk")),
+            )
+
+
+class TeamEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    task = forms.ChoiceField(label=_("Task"), choices=Task.choices)
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(name=team.name, task=team.task)
+
+
+class ChangeLeaderForm(forms.Form):
+    """The new leader is one of the team's members now (someone else is first added or moved to the team)."""
+
+    leader = forms.ModelChoiceField(label=_("New team leader"), queryset=StaffMember.objects.none())
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = TeamMembership.objects.filter(team=team, left_on__isnull=True).values("staff_id")
+        self.fields["leader"].queryset = (
+            StaffMember.objects.filter(pk__in=members)
+            .exclude(pk=team.leader_id)
+            .select_related("agency")
+            .order_by("search_name", "pk")
+        )
+        self.fields["leader"].label_from_instance = person_label
+
+
 # --- requests ----------------------------------------------------------------------------------------------------
 
 

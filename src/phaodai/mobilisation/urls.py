@@ -52,13 +52,17 @@ urlpatterns: list = [
     path("delegations/export.xlsx", views_excel.DelegationExportView.as_view(), name="delegation_export"),
     path("delegations/add/", views.DelegationCreateView.as_view(), name="delegation_add"),
     path("delegations/<int:pk>/", views.DelegationDetailView.as_view(), name="delegation_detail"),
+    path("delegations/<int:pk>/edit/", views.DelegationUpdateView.as_view(), name="delegation_edit"),
     path("coordination-teams/add/", views.CoordinationTeamCreateView.as_view(), name="coordinationteam_add"),
     path("delegations/<int:pk>/teams/add/", views.TeamCreateView.as_view(), name="team_add"),
     path("teams/", views.TeamListView.as_view(), name="team_list"),
     path("teams/export.xlsx", views_excel.TeamExportView.as_view(), name="team_export"),
     path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
+    path("teams/<int:pk>/edit/", views.TeamUpdateView.as_view(), name="team_edit"),
+    path("teams/<int:pk>/leader/", views.TeamLeaderView.as_view(), name="team_leader"),
     path("teams/<int:pk>/members/add/", views.TeamMemberAddView.as_view(), name="team_member_add"),
     path("teams/<int:pk>/members/<int:staff_id>/move/", views.MembershipMoveView.as_view(), name="membership_move"),
+    path("teams/<int:pk>/members/<int:staff_id>/end/", views.MembershipEndView.as_view(), name="membership_end"),
     # The mobilised person's own page
     path("me/", views.MyAssignmentView.as_view(), name="my_assignment"),
 ]

@@ -1002,6 +1002,160 @@ class MembershipMoveView(ScopedObjectMixin, ServiceFormView):
         return redirect("mobilisation:team_detail", pk=self.get_object().pk)
 
 
+class DelegationUpdateView(ScopedObjectMixin, ServiceFormView):
+    """Correct a delegation: a wrong hotline or headquarters address, other dates, the coordination team, deputies."""
+
+    permission = "mobilisation.organise"
+    model = Delegation
+    form_class = forms.DelegationEditForm
+    two_columns = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("target_unit", "coordination_team", "head")
+
+    @property
+    def title(self):
+        return _("Correct %(delegation)s") % {"delegation": self.get_object().name}
+
+    @property
+    def intro(self):
+        d = self.get_object()
+        return _("Sent to %(unit)s, headed by %(head)s: for another place or head, form a new delegation.") % {
+            "unit": d.target_unit.name,
+            "head": d.head.full_name,
+        }
+
+    def get_back_url(self) -> tuple[str, str]:
+        delegation = self.get_object()
+        return delegation.get_absolute_url(), delegation.name
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "delegation": self.get_object()}
+
+    def perform(self, form) -> Delegation:
+        return delegations.update_delegation(self.get_object(), self.request.user, **form.cleaned_data)
+
+    def success(self, delegation: Delegation):
+        messages.success(self.request, _("Saved the delegation “%(name)s”.") % {"name": delegation.name})
+        return redirect(delegation)
+
+
+class TeamFormView(ScopedObjectMixin, ServiceFormView):
+    """A form about one team, back to the team's page."""
+
+    permission = "mobilisation.organise"
+    model = Team
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("delegation", "leader")
+
+    def get_back_url(self) -> tuple[str, str]:
+        team = self.get_object()
+        return reverse("mobilisation:team_detail", args=[team.pk]), team.name
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("user")
+        return {**kwargs, "team": self.get_object()}
+
+
+class TeamUpdateView(TeamFormView):
+    """Correct a team's name or task (its leader: TeamLeaderView)."""
+
+    form_class = forms.TeamEditForm
+
+    @property
+    def title(self):
+        return _("Correct %(team)s") % {"team": self.get_object().name}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        team = self.get_object()
+        return super().get_context_data(
+            extra_action=(reverse("mobilisation:team_leader", args=[team.pk]), _("Change the team leader")), **kwargs
+        )
+
+    def perform(self, form) -> Team:
+        data = form.cleaned_data
+        return delegations.update_team(self.get_object(), self.request.user, name=data["name"], task=data["task"])
+
+    def success(self, team: Team):
+        messages.success(self.request, _("Saved the team “%(name)s”.") % {"name": team.name})
+        return redirect("mobilisation:team_detail", pk=team.pk)
+
+
+class TeamLeaderView(TeamFormView):
+    """Name another of the team's members its leader."""
+
+    form_class = forms.ChangeLeaderForm
+
+    @property
+    def title(self):
+        return _("Change the leader of %(team)s") % {"team": self.get_object().name}
+
+    @property
+    def intro(self):
+        return _("The team leader is now %(name)s. The new leader must be a member of the team: add them first.") % {
+            "name": self.get_object().leader.full_name
+        }
+
+    @property
+    def submit_label(self):
+        return _("Change the leader")
+
+    def perform(self, form) -> Team:
+        return delegations.change_leader(self.get_object(), form.cleaned_data["leader"], self.request.user)
+
+    def success(self, team: Team):
+        messages.success(
+            self.request, _("%(name)s now leads “%(team)s”.") % {"name": team.leader.full_name, "team": team.name}
+        )
+        return redirect("mobilisation:team_detail", pk=team.pk)
+
+
+class MembershipEndView(ScopedObjectMixin, View):
+    """A member leaves the team today (released, sick...); the membership stays in the team's history.
+
+    Two steps, without JavaScript, like cancelling a decision: GET asks "really?", and only a POST carrying `confirm`
+    ends the membership (a bare POST is sent to the question).
+    """
+
+    permission = "mobilisation.organise"
+    model = Team
+    http_method_names = ["get", "post"]
+    template_name = "mobilisation/membership_end.html"
+
+    def get_membership(self) -> TeamMembership:
+        return get_object_or_404(
+            TeamMembership.objects.select_related("staff", "staff__agency", "team"),
+            team=self.get_object(),
+            staff_id=self.kwargs["staff_id"],
+            left_on__isnull=True,
+        )
+
+    def get(self, request, *args, **kwargs):
+        membership = self.get_membership()
+        return render(
+            request,
+            self.template_name,
+            {"team": self.get_object(), "membership": membership, "today": timezone.localdate()},
+        )
+
+    def post(self, request, *args, **kwargs):
+        team, membership = self.get_object(), self.get_membership()
+        if request.POST.get("confirm") != "yes":
+            return redirect("mobilisation:membership_end", pk=team.pk, staff_id=membership.staff_id)
+        try:
+            delegations.end_membership(membership.staff, request.user, timezone.localdate())
+        except (ValidationError, PermissionDenied) as exc:
+            show_service_errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s left “%(team)s” today.") % {"name": membership.staff.full_name, "team": team.name},
+            )
+        return redirect("mobilisation:team_detail", pk=team.pk)
+
+
 # --- my assignment -----------------------------------------------------------------------------------------------
 
 

@@ -369,6 +369,22 @@ def _mob_membership_move(w, login):
     assert_forbidden(login("tan_an"), own)
 
 
+def _mob_organise(url_name: str, obj: Callable, own: Callable, data: dict | None = None) -> Case:
+    """Corrections to delegations and teams: Health of Bình Thuỷ (may organise, not in An Hòa) gets 404 for An Hòa's
+    record, GET and POST; Tân An (sees its own record, may not organise) gets 403. `obj`/`own` give the URL args."""
+
+    def case(w, login):
+        m = _mobilised(w)
+        _persona(w, "health_binh_thuy")
+        url = reverse(url_name, args=obj(m, w))
+        assert_hidden(login("health_binh_thuy"), url)
+        assert_hidden(login("health_binh_thuy"), url, "post", data)
+        assert_forbidden(login("tan_an"), reverse(url_name, args=own(m, w)))
+        assert_forbidden(login("tan_an"), reverse(url_name, args=own(m, w)), "post", data)
+
+    return case
+
+
 def _mob_my_assignment(w, login):
     _mobilised(w)
     w.users["team_member"].staff_member = w.staff["an"]
@@ -644,6 +660,27 @@ CASES: dict[str, Case] = {
         forbidden=("tan_an", lambda m: m.tan_an_team),
     ),
     "mobilisation:membership_move": _mob_membership_move,
+    "mobilisation:delegation_edit": _mob_organise(
+        "mobilisation:delegation_edit",
+        lambda m, w: [m.an_hoa_delegation.pk],
+        lambda m, w: [m.tan_an_delegation.pk],
+        {"hotline": "0901234567"},
+    ),
+    "mobilisation:team_edit": _mob_organise(
+        "mobilisation:team_edit", lambda m, w: [m.an_hoa_team.pk], lambda m, w: [m.tan_an_team.pk], {"name": "X"}
+    ),
+    "mobilisation:team_leader": _mob_organise(
+        "mobilisation:team_leader",
+        lambda m, w: [m.an_hoa_team.pk],
+        lambda m, w: [m.tan_an_team.pk],
+        {"leader": 1},
+    ),
+    "mobilisation:membership_end": _mob_organise(
+        "mobilisation:membership_end",
+        lambda m, w: [m.an_hoa_team.pk, w.staff["hoa"].pk],
+        lambda m, w: [m.tan_an_team.pk, w.staff["an"].pk],
+        {"confirm": "yes"},
+    ),
     "mobilisation:my_assignment": _mob_my_assignment,
     "api:api-root": _api_root,
     "api:me": _api_me,
@@ -721,6 +758,7 @@ def test_endpoint_hides_what_is_outside_the_jurisdiction(name, world, login):
 SAMPLE_ARGS = {
     "core:history": lambda w: ["staff.staffmember", w.staff["an"].pk],
     "mobilisation:membership_move": lambda w: [1, w.staff["an"].pk],
+    "mobilisation:membership_end": lambda w: [1, w.staff["an"].pk],
 }
 
 
