@@ -19,9 +19,10 @@ persists it. The rules, in the order they apply:
    free in its request's period, holding EVERY required skill and, for a "vaccinated only" request, fully
    vaccinated (these are gates, never traded off). Candidates are ranked by: where they live (in the target commune,
    then elsewhere in its district, then further away; `StaffMember.home_unit` path), then how many of the
-   request's preferred skills they have, then rotation (fewest days in approved assignments in the 30 days before
-   `today`), then key leaders last (`staff.positions.is_key_leader`: seed 004 keeps the heads and deputy heads of
-   Party committees, People's Committees, agencies and health stations on site; a pick of one says so), then a
+   request's preferred skills they have, then key leaders last (`staff.positions.is_key_leader`: seed 004 keeps
+   the heads and deputy heads of Party committees, People's Committees, agencies and health stations on site, so a
+   leader comes after everyone else however rested; a pick of one says so), then rotation (fewest days in approved
+   assignments in the 30 days before `today`), then a
    stable pseudo-random tie-break (`tie_break`: a hash of the run's requests and the staff pk). The pk alone
    would always send the oldest records, and in real data those are the chairmen and directors entered first.
 4. **How targets share people.** Each person is picked at most once per run (so never for two overlapping
@@ -532,7 +533,7 @@ class _Allocator:
         free = [row for row in snapshot.free if row[1] in giving]
         leader = {row[0] for row in free if is_key_leader(row[5])}
         salt = tie_break_salt(self.requests)
-        free.sort(key=lambda row: (rotation.get(row[0], 0), row[0] in leader, tie_break(salt, row[0])))
+        free.sort(key=lambda row: (row[0] in leader, rotation.get(row[0], 0), tie_break(salt, row[0])))
         empty: frozenset[int] = frozenset()
         self.pk = [row[0] for row in free]
         self.agency_of = [row[1] for row in free]
@@ -546,7 +547,7 @@ class _Allocator:
             period: {index_of[pk] for pk in staff if pk in index_of} for period, staff in snapshot.busy.items()
         }
 
-        # Lanes in ranking order (rotation, key leaders last, tie-break): everyone, per home unit (only the units
+        # Lanes in ranking order (key leaders last, rotation, tie-break): everyone, per home unit (only the units
         # targets need), per skill.
         needed = {t.commune_path for t in self.targets} | {t.district_path for t in self.targets if t.district_path}
         by_home: dict[str, list[int]] = {}

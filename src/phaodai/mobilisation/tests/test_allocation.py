@@ -288,6 +288,18 @@ def test_key_leaders_are_picked_after_everyone_else_and_say_so(world):
         assert not any("key post" in reason for pick in four.picks for reason in pick.why)
 
 
+def test_a_rested_key_leader_still_comes_after_a_staffer_mobilised_recently(world):
+    agency = make_agency("Ủy ban nhân dân Phường Test", CITY, headcount=10, min_in_office=0)
+    chairman = make_staff("Chủ tịch", agency, position="Chủ tịch UBND")
+    officer = make_staff("Công chức", agency, position="Chuyên viên")
+    earlier = make_request(world, {TAN_AN: 1}, date(2021, 7, 1), date(2021, 7, 31)).targets.get()
+    assign(make_decision(world), earlier, officer, date(2021, 8, 1), date(2021, 8, 13), state=AssignmentState.RELEASED)
+
+    one = allocate([make_request(world, {TAN_AN: 1})], user=world.home_affairs, today=TODAY)
+
+    assert picked(one) == [officer.pk] and chairman.pk not in picked(one)
+
+
 def test_equal_candidates_are_not_simply_the_oldest_records_yet_the_choice_is_stable(world):
     _agency, people = staffed_agency("Sở Tài chính", 30)
     request = make_request(world, {TAN_AN: 10})
