@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 class ScopedQuerySet(models.QuerySet):
     #: Role permission needed to see any row of this model at all (see accounts.roles).
     view_permission: str = ""
+    #: True when `scope_filter` follows a to-many relation, so one row can match several times.
+    scope_spans_many: bool = False
 
     def scope_filter(self, user: User) -> Q:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
@@ -31,7 +33,10 @@ class ScopedQuerySet(models.QuerySet):
         if user.sees_everything:
             return self.all()
         condition = self.scope_filter(user)
-        return self.filter(condition) if condition is not None else self.none()
+        if condition is None:
+            return self.none()
+        rows = self.filter(condition)
+        return rows.distinct() if self.scope_spans_many else rows
 
 
 def unit_subtree_q(user: User, unit_path_lookup: str) -> Q:

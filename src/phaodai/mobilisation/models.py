@@ -29,13 +29,11 @@ class RequestStatus(models.TextChoices):
 
 class StaffingRequestQuerySet(ScopedQuerySet):
     view_permission = "mobilisation.view"
+    scope_spans_many = True
 
     def scope_filter(self, user) -> Q:
         # A request is seen by the jurisdiction that made it and by those of the communes it asks people for.
         return unit_subtree_q(user, "origin_unit__path") | unit_subtree_q(user, "targets__commune__path")
-
-    def visible_to(self, user):
-        return super().visible_to(user).distinct()
 
 
 class StaffingRequest(models.Model):
@@ -142,6 +140,7 @@ class DecisionStatus(models.TextChoices):
 
 class MobilisationDecisionQuerySet(ScopedQuerySet):
     view_permission = "mobilisation.view"
+    scope_spans_many = True
 
     def scope_filter(self, user) -> Q:
         return (
@@ -149,9 +148,6 @@ class MobilisationDecisionQuerySet(ScopedQuerySet):
             | unit_subtree_q(user, "assignments__target__commune__path")
             | agency_q(user, "assignments__agency")
         )
-
-    def visible_to(self, user):
-        return super().visible_to(user).distinct()
 
 
 class MobilisationDecision(models.Model):
@@ -300,6 +296,7 @@ class DelegationKind(models.TextChoices):
 
 class DelegationQuerySet(ScopedQuerySet):
     view_permission = "mobilisation.view"
+    scope_spans_many = True
 
     def scope_filter(self, user) -> Q:
         return (
@@ -308,9 +305,6 @@ class DelegationQuerySet(ScopedQuerySet):
             | Q(head__user_account=user)
             | Q(teams__memberships__staff__user_account=user)
         )
-
-    def visible_to(self, user):
-        return super().visible_to(user).distinct()
 
 
 class Delegation(models.Model):
@@ -364,14 +358,12 @@ class Delegation(models.Model):
 
 class TeamQuerySet(ScopedQuerySet):
     view_permission = "mobilisation.view"
+    scope_spans_many = True
 
     def scope_filter(self, user) -> Q:
         return unit_subtree_q(user, "delegation__target_unit__path") | unit_subtree_q(
             user, "delegation__overseen_units__path"
         )
-
-    def visible_to(self, user):
-        return super().visible_to(user).distinct()
 
 
 class Team(models.Model):
