@@ -7,9 +7,9 @@ persists it. The rules, in the order they apply:
    `mobilisation.decide`, Party bloc with `mobilisation.party`) and their free people (`pool.PoolSnapshot`). When
    the requests of one run have different periods, an agency's mobilisable count is taken in its tightest period
    (the fewest available): then whichever requests its people go to, it keeps its in-office minimum on every day.
-2. **Quotas per agency** on the run's total demand D (people approved per target, less the places earlier live
-   decisions already gave — so the Party Organisation Board's run after Home Affairs' fills what is still missing —
-   summed) and the pool's total
+2. **Quotas per agency** on the run's total demand D (each target's share for the run's bloc, less the places
+   that bloc's people already hold in live decisions, summed: `blocs.py` splits every target between the
+   government bloc and the Party bloc in proportion to their pools when Home Affairs approves) and the pool's total
    M (mobilisable, summed), by the largest-remainder (Hamilton) method: agency a with m mobilisable gets
    floor(m × D / M), and the seats still missing go to the largest fractional remainders (ties: more mobilisable
    first, then the older agency; the computation of every agency in such a tie says so). When D ≥ M every agency
@@ -52,15 +52,14 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from phaodai.mobilisation.blocs import places_left
 from phaodai.mobilisation.models import (
     Assignment,
     AssignmentState,
-    DecisionStatus,
     RequestStatus,
     RequestTarget,
     StaffingRequest,
@@ -461,24 +460,16 @@ class _Allocator:
         self.agencies = agencies
         self.today = today
         self.targets: list[_Target] = []
-        # Places already given by earlier, live decisions (a Party bloc run after Home Affairs', a second run
-        # for a shortfall): only what is still missing is allocated again.
-        taken = dict(
-            Assignment.objects.filter(
-                target__request__in=requests,
-                state__in=[AssignmentState.PROPOSED, AssignmentState.APPROVED, AssignmentState.RELEASED],
-            )
-            .exclude(decision__status=DecisionStatus.CANCELLED)
-            .values("target")
-            .annotate(n=Count("pk"))
-            .values_list("target", "n")
-        )
-        self.already_allocated = sum(taken.values())
+        # Each bloc fills its own share of every target (blocs.py: Home Affairs the government bloc's, the Party
+        # Organisation Board the Party bloc's), less the places its people already hold in live decisions.
+        run_blocs = sorted({agency.bloc for agency in agencies})
+        all_targets = [t for request in requests for t in request.targets.all()]
+        left = places_left(all_targets, run_blocs)
         for request in requests:
             required = frozenset(s.pk for s in request.required_skills.all())
             preferred = frozenset(s.pk for s in request.preferred_skills.all()) - required
             for target in sorted(request.targets.all(), key=lambda t: (t.commune.path, t.pk)):
-                missing = target.approved - taken.get(target.pk, 0)
+                missing = left[target.pk]
                 if missing <= 0:
                     continue
                 commune = target.commune

@@ -91,10 +91,22 @@ class MobilisationViewSet(viewsets.ReadOnlyModelViewSet):
 class RequestTargetSerializer(serializers.ModelSerializer):
     commune_name = serializers.CharField(source="commune.name", read_only=True)
     approved = serializers.IntegerField(read_only=True, help_text="People approved, or requested while undecided.")
+    government_share = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Places Home Affairs fills from the government bloc."
+    )
 
     class Meta:
         model = RequestTarget
-        fields = ["id", "commune", "commune_name", "people_requested", "people_approved", "approved"]
+        fields = [
+            "id",
+            "commune",
+            "commune_name",
+            "people_requested",
+            "people_approved",
+            "approved",
+            "party_share",
+            "government_share",
+        ]
         read_only_fields = fields
 
 
@@ -130,6 +142,7 @@ class StaffingRequestSerializer(serializers.ModelSerializer):
             "targets",
             "people_requested",
             "people_approved",
+            "bloc_pools",
         ]
         read_only_fields = fields
 

@@ -6,8 +6,9 @@ communes; both report to the workforce coordination team (Tổ Điều phối ng
 
 Rules kept here (views, API and the demo all call these functions):
 - only a role with mobilisation.organise forms delegations, and only inside its jurisdiction;
-- a work delegation is formed from an APPROVED decision: its team members are people that decision mobilised for
-  a commune inside the delegation's area, on days inside their mobilisation;
+- a work delegation is formed from an APPROVED decision: its team members are people that decision — or another
+  approved decision for the same request, such as the Party bloc's beside the government bloc's — mobilised for a
+  commune inside the delegation's area, on days inside their mobilisation;
 - a head or deputy is either mobilised by that decision for the area, or a leader who is not mobilised elsewhere
   at the time and heads no other delegation then;
 - nobody on leave or isolated serves; a person is in at most one team at a time (the database's partial unique
@@ -86,13 +87,33 @@ def _check_can_serve(staff: StaffMember) -> None:
         )
 
 
-def _belongs_to(delegation: Delegation, assignment: Assignment) -> bool:
-    """The assignment is one of this delegation's: same decision, a commune inside the delegation's area."""
-    return (
-        delegation.decision_id is not None
-        and assignment.decision_id == delegation.decision_id
-        and assignment.target.commune.path.startswith(delegation.target_unit.path)
+def _decision_requests(delegation: Delegation) -> set[int]:
+    """The requests behind the delegation's decision: the government bloc's and the Party bloc's decisions for the
+    same request both staff its delegations."""
+    if delegation.decision_id is None:
+        return set()
+    return set(delegation.decision.requests.values_list("pk", flat=True))
+
+
+def delegation_assignments(delegation: Delegation):
+    """The approved assignments that may staff a work delegation: its decision's, or another decision's for the
+    same request(s), for a commune inside its area (none for a delegation without a decision)."""
+    if delegation.decision_id is None:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(
+        Q(decision=delegation.decision_id) | Q(target__request__in=_decision_requests(delegation)),
+        state=AssignmentState.APPROVED,
+        target__commune__path__startswith=delegation.target_unit.path,
     )
+
+
+def _belongs_to(delegation: Delegation, assignment: Assignment) -> bool:
+    """The assignment is one of this delegation's: an approved decision for the same request(s), a commune inside
+    the delegation's area."""
+    return (
+        assignment.decision_id == delegation.decision_id
+        or assignment.target.request_id in _decision_requests(delegation)
+    ) and assignment.target.commune.path.startswith(delegation.target_unit.path)
 
 
 def _mobilised_elsewhere(staff: StaffMember, delegation: Delegation, start: date, end: date) -> None:
@@ -152,8 +173,13 @@ def _member_assignment(delegation: Delegation, staff: StaffMember, day: date) ->
         _mobilised_elsewhere(staff, delegation, day, delegation.end_date)
         return None
     assignment = (
-        Assignment.objects.filter(decision=delegation.decision_id, staff=staff, state=AssignmentState.APPROVED)
+        Assignment.objects.filter(
+            Q(decision=delegation.decision_id) | Q(target__request__in=_decision_requests(delegation)),
+            staff=staff,
+            state=AssignmentState.APPROVED,
+        )
         .select_related("target__commune", "decision")
+        .order_by("pk")
         .first()
     )
     if assignment is None:
@@ -543,11 +569,7 @@ def update_delegation(delegation: Delegation, user, **fields) -> Delegation:
             % {"team": coordination_team.name, "area": coordination_team.unit.name, "unit": target_unit.name},
         )
     if delegation.decision_id is not None and not errors.get("end_date"):
-        period = Assignment.objects.filter(
-            decision=delegation.decision_id,
-            state=AssignmentState.APPROVED,
-            target__commune__path__startswith=target_unit.path,
-        ).aggregate(start=Min("start_date"), end=Max("end_date"))
+        period = delegation_assignments(delegation).aggregate(start=Min("start_date"), end=Max("end_date"))
         if period["start"] is not None and (start_date < period["start"] or end_date > period["end"]):
             add(
                 "end_date" if start_date >= period["start"] else "start_date",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phaodai.core.forms import group_by_district
 from phaodai.core.views import unit_option_label
+from phaodai.mobilisation.delegations import delegation_assignments
 from phaodai.mobilisation.models import (
     Assignment,
     AssignmentState,
@@ -252,7 +253,8 @@ class TeamForm(UserFormMixin, forms.Form):
 
 
 def candidates(delegation: Delegation, user, on=None) -> QuerySet[StaffMember]:
-    """People who may join a team of the delegation: mobilised by its decision for its area, in no team now.
+    """People who may join a team of the delegation: mobilised for its area by its decision (or another for the
+    same request), in no team now.
 
     A delegation without a decision (leadership) has no such list: any civil servant the user sees.
     """
@@ -260,11 +262,7 @@ def candidates(delegation: Delegation, user, on=None) -> QuerySet[StaffMember]:
     in_a_team = TeamMembership.objects.filter(left_on__isnull=True).values("staff_id")
     if delegation.decision_id is None:
         return visible.exclude(pk__in=in_a_team)
-    mobilised = Assignment.objects.filter(
-        decision_id=delegation.decision_id,
-        state=AssignmentState.APPROVED,
-        target__commune__path__startswith=delegation.target_unit.path,
-    )
+    mobilised = delegation_assignments(delegation)
     if on is not None:
         mobilised = mobilised.filter(start_date__lte=on, end_date__gte=on)
     return visible.filter(pk__in=mobilised.values("staff_id")).exclude(pk__in=in_a_team)

@@ -5,6 +5,7 @@ Seeds 000 (Cần Thơ 3253/UBND-NC) and 001 (HCMC work delegations). Names follo
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,9 @@ class StaffingRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # Mobilisable people per bloc ({"government": n, "party": n}) when Home Affairs approved: the basis of each
+    # target's split between the blocs (mobilisation.blocs), kept so the split stays explainable afterwards.
+    bloc_pools = models.JSONField(_("mobilisable pool per bloc at approval"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StaffingRequestQuerySet.as_manager()
@@ -114,6 +118,10 @@ class RequestTarget(models.Model):
     )
     people_requested = models.PositiveIntegerField(_("people requested"))
     people_approved = models.PositiveIntegerField(_("people approved"), null=True, blank=True)
+    # Of the people approved, how many the Party and mass-organisation bloc gives (the Party Organisation Board's
+    # run); the rest is the government bloc's (Home Affairs). Set at approval; None before, or for requests
+    # approved before the split existed (then any bloc fills what is missing).
+    party_share = models.PositiveIntegerField(_("places for the Party bloc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("request target")
@@ -122,6 +130,11 @@ class RequestTarget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "commune"], name="request_target_unique_commune"),
             models.CheckConstraint(name="request_target_positive", condition=Q(people_requested__gt=0)),
+            models.CheckConstraint(
+                name="request_target_party_share_within_approved",
+                condition=Q(party_share__isnull=True)
+                | Q(party_share__lte=Coalesce(F("people_approved"), F("people_requested"))),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +143,11 @@ class RequestTarget(models.Model):
     @property
     def approved(self) -> int:
         return self.people_requested if self.people_approved is None else self.people_approved
+
+    @property
+    def government_share(self) -> int | None:
+        """The places Home Affairs fills from the government bloc (None until the target is split)."""
+        return None if self.party_share is None else self.approved - self.party_share
 
 
 class DecisionStatus(models.TextChoices):

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from phaodai.core.audit import acting_as, creation_entries
 from phaodai.core.text import clean_text
+from phaodai.mobilisation import blocs
 from phaodai.mobilisation.models import (
     Assignment,
     AssignmentState,
@@ -42,6 +43,7 @@ from phaodai.mobilisation.models import (
     StaffingRequest,
     Task,
 )
+from phaodai.mobilisation.pool import blocs_mobilisable_by
 from phaodai.places.models import AdminUnit, Agency, Bloc, Level
 from phaodai.staff.models import Skill, StaffMember, StaffStatus, VaccinationStatus
 
@@ -50,6 +52,10 @@ OVERLAP_CONSTRAINT = "assignment_no_overlapping_mobilisation"
 FULLY_VACCINATED = (VaccinationStatus.FULL, VaccinationStatus.BOOSTER)
 #: "125/QĐ-UBND", "07/QĐ-SNV", "12/QĐ-BCĐ", "3/QĐ-UBND" (padded to "03/..."): number / type - body[-unit].
 DECISION_NUMBER = re.compile(r"^(\d{1,6})/([A-ZĐ][A-Za-zĐđ]*)((?:-[A-ZĐ0-9][A-Za-zĐđ0-9]*)+)$")
+# The Party's own numbering (Hướng dẫn 36-HD/VPTW): "18-QĐ/BTCTU", the kind before the slash.
+PARTY_DECISION_NUMBER = re.compile(
+    r"^(\d{1,6})-([A-ZĐ][A-Za-zĐđ]*)(/[A-ZĐ0-9][A-Za-zĐđ0-9]*(?:-[A-ZĐ0-9][A-Za-zĐđ0-9]*)*)$"
+)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -444,12 +450,7 @@ def submit_request(request: StaffingRequest, user: Any) -> StaffingRequest:
 
 def whole_pool(request: StaffingRequest, *, today: date | None = None) -> int:
     """How many people every agency of the request's province could give for its period, all blocs together."""
-    from phaodai.mobilisation.pool import mobilisable_pool
-
-    province_path = "/" + request.origin_unit.path.strip("/").split("/")[0] + "/"
-    agencies = Agency.objects.filter(unit__path__startswith=province_path)
-    rows = mobilisable_pool(agencies, request.start_date, request.end_date, today=today)
-    return sum(row.mobilisable for row in rows)
+    return sum(blocs.pools_by_bloc(request).values())
 
 
 def decide_request(
@@ -522,7 +523,8 @@ def _approve_numbers(request: StaffingRequest, numbers: Mapping[Any, Any], today
         raise ValidationError(
             {"numbers": [_("Nobody would be approved: reject the request instead, with a reason.")]}, code="zero"
         )
-    pool = whole_pool(request, today=today)
+    pools = blocs.pools_by_bloc(request)
+    pool = sum(pools.values())
     if total > pool:
         raise ValidationError(
             {
@@ -537,10 +539,13 @@ def _approve_numbers(request: StaffingRequest, numbers: Mapping[Any, Any], today
             },
             code="more_than_pool",
         )
+    # Both blocs give in proportion to their pools (blocs.py); the pools are kept to explain the split later.
+    shares = blocs.party_shares({pk: approved[pk] for pk in sorted(targets)}, pools)
     for pk, target in targets.items():
-        if target.people_approved != approved[pk]:
-            target.people_approved = approved[pk]
-            target.save(update_fields=["people_approved"])
+        if (target.people_approved, target.party_share) != (approved[pk], shares[pk]):
+            target.people_approved, target.party_share = approved[pk], shares[pk]
+            target.save(update_fields=["people_approved", "party_share"])
+    request.bloc_pools = {bloc: int(n) for bloc, n in pools.items()}
 
 
 def _notify_requester(request: StaffingRequest) -> None:
@@ -598,21 +603,14 @@ def propose_decision(requests: Iterable[StaffingRequest], user: Any, today: date
                     _("“%(title)s” ended on %(date)s: nobody can be mobilised for a past period.")
                     % {"title": request, "date": _day(request.end_date)}
                 )
-        # The allocation fills only what earlier live decisions left missing; a request fully allocated is refused.
-        remaining = {
-            r.pk: r.people_approved
-            - Assignment.objects.filter(
-                target__request=r,
-                state__in=[AssignmentState.PROPOSED, AssignmentState.APPROVED, AssignmentState.RELEASED],
-            )
-            .exclude(decision__status=DecisionStatus.CANCELLED)
-            .count()
-            for r in locked
-        }
+        # Each bloc's run fills only its own share of each commune, less what that bloc already holds (blocs.py);
+        # a request with nothing left for the user's blocs is refused.
+        run_blocs = blocs_mobilisable_by(user)
+        remaining = {r.pk: sum(blocs.places_left(r.targets.all(), run_blocs).values()) for r in locked}
         full = [r for r in locked if remaining[r.pk] <= 0]
         if full:
             errors.append(
-                _("%(titles)s: every place is already allocated by earlier decisions.")
+                _("%(titles)s: every place your bloc must fill is already allocated by earlier decisions.")
                 % {"titles": ", ".join(f"“{r}”" for r in full)}
             )
         if errors:
@@ -849,17 +847,23 @@ def substitute(assignment: Assignment, new_staff: StaffMember, user: Any, reason
 
 
 def normalise_decision_number(number: str) -> str:
-    """ "125/QĐ-UBND" as the clerical rules write it: no spaces, the number zero-padded below 10 ("05/QĐ-UBND")."""
+    """ "125/QĐ-UBND" (or the Party's "18-QĐ/BTCTU") as the clerical rules write it: no spaces, the number
+    zero-padded below 10 ("05/QĐ-UBND")."""
     text = clean_text(number).replace(" ", "")
     if text.lower().startswith("số:"):
         text = text[3:]
     match = DECISION_NUMBER.match(text)
-    if not match:
-        raise ValidationError(
-            {"number": [_("Write the number and symbol as on the document, e.g. 125/QĐ-UBND.")]}, code="number_format"
-        )
-    value, kind, rest = match.groups()
-    return f"{int(value):02d}/{kind}{rest}"
+    if match:
+        value, kind, rest = match.groups()
+        return f"{int(value):02d}/{kind}{rest}"
+    match = PARTY_DECISION_NUMBER.match(text)
+    if match:
+        value, kind, rest = match.groups()
+        return f"{int(value):02d}-{kind}{rest}"
+    raise ValidationError(
+        {"number": [_("Write the number and symbol as on the document, e.g. 125/QĐ-UBND or 18-QĐ/BTCTU.")]},
+        code="number_format",
+    )
 
 
 def approve_decision(

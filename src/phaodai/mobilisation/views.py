@@ -26,6 +26,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from phaodai.core.permissions import LOGGED_IN, RolePermissionMixin, ScopedObjectMixin
 from phaodai.core.views import FilteredListView
 from phaodai.mobilisation import delegations, forms, services
+from phaodai.mobilisation.blocs import split_explanation
 from phaodai.mobilisation.filters import (
     AssignmentFilterSet,
     DelegationFilterSet,
@@ -165,6 +166,7 @@ class StaffingRequestDetailView(ScopedObjectMixin, DetailView):
         user, req = self.request.user, self.object
         ctx.update(request_actions(user, req))
         ctx["decisions"] = list(MobilisationDecision.objects.visible_to(user).filter(requests=req))
+        ctx["bloc_split"] = split_explanation(req)
         return ctx
 
 

@@ -2,9 +2,13 @@
 
 1. Health (soyte) asks for 300 people, 60 in each of five wards of Ninh Kiều (Tân An first), for sample-taking
    support over two weeks from this week's Monday, and submits the request;
-2. Home Affairs (sonoivu) approves it (fewer people if the whole pool cannot spare 300), runs the allocation
-   (`services.propose_decision` → `allocation.allocate`) and signs the decision (`services.approve_decision`),
-   which mobilises the people and queues their notifications and their agency heads';
+2. Home Affairs (sonoivu) approves it (fewer people if the whole pool cannot spare 300), which splits every ward's
+   number between the government bloc and the Party bloc in proportion to their pools (`mobilisation.blocs`);
+   Home Affairs runs the allocation for the government bloc (`services.propose_decision` → `allocation.allocate`),
+   the head of Sở Xây dựng (thutruong) puts a colleague in place of one of their people (`services.substitute`),
+   and Home Affairs signs decision 125/QĐ-UBND (`services.approve_decision`), which mobilises the people and
+   queues their notifications and their agency heads'; the Party Organisation Board (btc.thanhuy) then allocates
+   and signs the Party bloc's share (18-QĐ/BTCTU);
 3. Health forms the delegations (`mobilisation.delegations`): the city's coordination team, one work delegation per
    ward with a head, a deputy and teams of about twelve, and a leadership delegation overseeing the five wards;
 4. the delegation-head, team-leader and member logins (truongdoan, totruong, thanhvien) are linked to the real
@@ -26,9 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phaodai.accounts.models import User
-from phaodai.mobilisation import delegations
+from phaodai.mobilisation import blocs, delegations
 from phaodai.mobilisation import services as workflow
 from phaodai.mobilisation.models import (
+    Assignment,
     AssignmentState,
     CoordinationTeam,
     DecisionStatus,
@@ -40,6 +45,7 @@ from phaodai.mobilisation.models import (
     Task,
     TeamMembership,
 )
+from phaodai.mobilisation.pool import blocs_mobilisable_by
 from phaodai.places.models import AdminUnit, Level
 from phaodai.staff.models import StaffMember, StaffStatus
 
@@ -51,9 +57,17 @@ TEAM_SIZE = 12
 DISTRICT_CODE, FIRST_WARD_CODE = "916", "31135"
 DECISION_NUMBER = "125/QĐ-UBND"
 SIGNER_NAME, SIGNER_TITLE = "Trần Văn Minh", "Phó Chủ tịch Ủy ban nhân dân thành phố"
+PARTY_DECISION_NUMBER = "18-QĐ/BTCTU"
+DECISIONS = {
+    "home_affairs": (DECISION_NUMBER, SIGNER_NAME, SIGNER_TITLE),
+    "party_board": (PARTY_DECISION_NUMBER, "Nguyễn Thị Hồng", "Trưởng Ban Tổ chức Thành ủy"),
+}
+SUBSTITUTION_REASON = "Đồng chí đang chủ trì thẩm định hồ sơ dự án trọng điểm của thành phố; cơ quan cử người thay."
 LOGINS = {
     "health": "soyte",
     "home_affairs": "sonoivu",
+    "party_board": "btc.thanhuy",
+    "agency_head": "thutruong",
     "head": "truongdoan",
     "leader": "totruong",
     "member": "thanhvien",
@@ -63,7 +77,8 @@ LOGINS = {
 @dataclass
 class ScenarioResult:
     request: StaffingRequest | None = None
-    decision: MobilisationDecision | None = None
+    decision: MobilisationDecision | None = None  # Home Affairs' (government bloc)
+    party_decision: MobilisationDecision | None = None  # the Party Organisation Board's
     delegations: int = 0
     teams: int = 0
     members: int = 0
@@ -166,19 +181,59 @@ def _approval(users: dict[str, User], today: date, result) -> bool:
     return True
 
 
-def _decision(users: dict[str, User], today: date, result) -> bool:
-    request = result.request
-    decision = request.decisions.exclude(status=DecisionStatus.CANCELLED).order_by("pk").first()
+def _substitution(users: dict[str, User], decision: MobilisationDecision, result) -> None:
+    """The agency head (thutruong) puts a colleague in place of one of their people the allocation proposed."""
+    head = users.get("agency_head")
+    if head is None or head.scope_agency_id is None:
+        return
+    proposed = decision.assignments.filter(state=AssignmentState.PROPOSED, agency=head.scope_agency_id)
+    assignment = proposed.select_related("staff", "target").order_by("pk").first()
+    if assignment is None:
+        return
+    taken = decision.assignments.values("staff_id")
+    colleagues = StaffMember.objects.filter(agency=head.scope_agency_id).exclude(pk__in=taken).order_by("pk")
+    for colleague in colleagues[:50]:
+        if not workflow.newcomer_problems(assignment, colleague, head):
+            workflow.substitute(assignment, colleague, head, SUBSTITUTION_REASON)
+            result.steps.append(
+                _("%(agency)s put %(new)s in place of %(old)s.")
+                % {"agency": head.scope_agency, "new": colleague, "old": assignment.staff}
+            )
+            return
+
+
+def _bloc_decision(users: dict[str, User], who: str, today: date, result) -> MobilisationDecision | None:
+    """One bloc's decision: Home Affairs' for the government bloc, the Party Organisation Board's for its bloc
+    (each fills its own share of every ward, mobilisation.blocs)."""
+    request, user = result.request, users[who]
+    number, signer, title = DECISIONS[who]
+    decision = request.decisions.exclude(status=DecisionStatus.CANCELLED).filter(created_by=user).order_by("pk").first()
     if decision is None:
-        decision = workflow.propose_decision([request], users["home_affairs"], today)
-        result.steps.append(_("The allocation proposed %(n)d people.") % {"n": decision.assignments.count()})
+        left = blocs.places_left(request.targets.all(), blocs_mobilisable_by(user))
+        if not sum(left.values()):
+            return None
+        decision = workflow.propose_decision([request], user, today)
+        n = decision.assignments.count()
+        if who == "home_affairs":
+            result.steps.append(_("Home Affairs' allocation proposed %(n)d people of the government bloc.") % {"n": n})
+        else:
+            result.steps.append(
+                _("The Party Organisation Board's allocation proposed %(n)d people of the Party bloc.") % {"n": n}
+            )
+        if who == "home_affairs":
+            _substitution(users, decision, result)
     if decision.status == DecisionStatus.PROPOSED:
-        decision = workflow.approve_decision(
-            decision, users["home_affairs"], DECISION_NUMBER, SIGNER_NAME, SIGNER_TITLE, today=today
-        )
-        result.steps.append(_("Home Affairs signed decision %(number)s.") % {"number": decision.number})
-    result.decision = decision
-    return decision.status == DecisionStatus.APPROVED
+        decision = workflow.approve_decision(decision, user, number, signer, title, today=today)
+        result.steps.append(_("Decision %(number)s signed.") % {"number": decision.number})
+    return decision
+
+
+def _decision(users: dict[str, User], today: date, result) -> bool:
+    government = _bloc_decision(users, "home_affairs", today, result)
+    party = _bloc_decision(users, "party_board", today, result) if users.get("party_board") else None
+    result.decision = government
+    result.party_decision = party
+    return government is not None and government.status == DecisionStatus.APPROVED
 
 
 def _coordination_team(health: User, province: AdminUnit) -> CoordinationTeam:
@@ -191,8 +246,11 @@ def _ward_delegation(health: User, decision, ward: AdminUnit, coordination: Coor
     name = f"Đoàn công tác {ward.name}"
     if Delegation.objects.filter(decision=decision, target_unit=ward, name=name).exists():
         return
+    # Both blocs' people for the ward: the Party bloc's decision staffs the same delegation.
     rows = list(
-        decision.assignments.filter(state=AssignmentState.APPROVED, target__commune=ward).select_related("staff")
+        Assignment.objects.filter(
+            target__request__in=decision.requests.all(), state=AssignmentState.APPROVED, target__commune=ward
+        ).select_related("staff")
     )
     people = sorted(
         (a.staff for a in rows if a.staff.status not in (StaffStatus.ON_LEAVE, StaffStatus.ISOLATED)), key=_rank
@@ -235,7 +293,7 @@ def _leadership_delegation(health: User, decision, district, wards, coordination
     if Delegation.objects.filter(kind=DelegationKind.LEADERSHIP, target_unit=district, name=name).exists():
         return
     request = result.request
-    mobilised = decision.assignments.values("staff_id")
+    mobilised = Assignment.objects.filter(target__request=request).values("staff_id")
     leaders = [
         s
         for s in StaffMember.objects.filter(

@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from phaodai.accounts.models import User
 from phaodai.core.demo import build_demo_city
-from phaodai.core.demo.scenario import DECISION_NUMBER, PEOPLE_PER_WARD, WARDS
+from phaodai.core.demo.scenario import (
+    DECISION_NUMBER,
+    PARTY_DECISION_NUMBER,
+    PEOPLE_PER_WARD,
+    SUBSTITUTION_REASON,
+    WARDS,
+)
 from phaodai.mobilisation.models import (
     Assignment,
     AssignmentState,
@@ -25,6 +31,7 @@ from phaodai.mobilisation.models import (
     TeamMembership,
 )
 from phaodai.notifications.models import Message
+from phaodai.places.models import Bloc
 from phaodai.staff.models import StaffStatus
 from phaodai.testing import NINH_KIEU, TAN_AN
 
@@ -63,29 +70,59 @@ def test_health_asks_home_affairs_approves_and_the_people_are_mobilised(city):
     monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     assert request.start_date == monday
 
-    decision = MobilisationDecision.objects.get()
-    assert (decision.status, decision.number) == (DecisionStatus.APPROVED, DECISION_NUMBER)
+    decision = MobilisationDecision.objects.get(number=DECISION_NUMBER)
+    assert decision.status == DecisionStatus.APPROVED
     assert decision.created_by == login("sonoivu") and decision.explanation["quotas"]
-    mobilised = decision.assignments.filter(state=AssignmentState.APPROVED)
+    party = MobilisationDecision.objects.get(number=PARTY_DECISION_NUMBER)
+    assert party.status == DecisionStatus.APPROVED and party.created_by == login("btc.thanhuy")
+    mobilised = Assignment.objects.filter(state=AssignmentState.APPROVED)
     assert 0 < mobilised.count() <= request.people_approved
     assert set(mobilised.values_list("staff__status", flat=True)) == {StaffStatus.MOBILISED}
+    # Each bloc gave its own share of every ward, never more (seed 000: in proportion to their size).
+    assert set(decision.assignments.values_list("agency__bloc", flat=True)) == {Bloc.GOVERNMENT}
+    assert set(party.assignments.values_list("agency__bloc", flat=True)) == {Bloc.PARTY}
+    assert request.bloc_pools[Bloc.PARTY] > 0 and sum(t.party_share for t in request.targets.all()) > 0
+    for target in request.targets.all():
+        held = mobilised.filter(target=target)
+        assert held.filter(agency__bloc=Bloc.PARTY).count() <= target.party_share
+        assert held.filter(agency__bloc=Bloc.GOVERNMENT).count() <= target.government_share
     # Each mobilised person has their notification waiting in the outbox.
     notified = set(Message.objects.filter(recipient_staff__isnull=False).values_list("recipient_staff", flat=True))
     assert notified == set(mobilised.values_list("staff", flat=True))
 
 
+def test_an_agency_head_substituted_one_of_their_people_with_a_reason(db, demo_mode):
+    build_demo_city(staff=5000)  # the default size: Sở Xây dựng has people above its in-office minimum
+    head = login("thutruong")
+    substitute = Assignment.objects.get(substitutes__isnull=False)
+    assert substitute.agency_id == head.scope_agency_id == substitute.substitutes.agency_id
+    assert substitute.state == AssignmentState.APPROVED
+    assert substitute.substitutes.state == AssignmentState.WITHDRAWN
+    assert substitute.substitution_reason == SUBSTITUTION_REASON
+    assert LogEntry.objects.get_for_object(substitute).get(action=LogEntry.Action.CREATE).actor == head
+    # At the default size the whole 300 is filled, both blocs in proportion to their pools.
+    request = StaffingRequest.objects.get()
+    assert Assignment.objects.filter(state=AssignmentState.APPROVED).count() == WARDS * PEOPLE_PER_WARD
+    party = Assignment.objects.filter(state=AssignmentState.APPROVED, agency__bloc=Bloc.PARTY).count()
+    pools = request.bloc_pools
+    assert party == sum(t.party_share for t in request.targets.all())
+    assert abs(party - WARDS * PEOPLE_PER_WARD * pools[Bloc.PARTY] / sum(pools.values())) < 1
+    # The Party bloc's people serve in the same delegations as the government bloc's.
+    assert TeamMembership.objects.filter(assignment__agency__bloc=Bloc.PARTY).count() > party // 2
+
+
 def test_delegations_and_teams_are_formed_from_the_mobilised_people(city):
-    decision = MobilisationDecision.objects.get()
+    decisions = set(MobilisationDecision.objects.values_list("pk", flat=True))
     coordination = CoordinationTeam.objects.get()
     wards_with_people = set(
-        decision.assignments.filter(state=AssignmentState.APPROVED).values_list("target__commune", flat=True)
+        Assignment.objects.filter(state=AssignmentState.APPROVED).values_list("target__commune", flat=True)
     )
     work = Delegation.objects.filter(kind=DelegationKind.WORK)
     assert set(work.values_list("target_unit", flat=True)) == wards_with_people
     assert all(d.coordination_team == coordination and d.hotline and d.headquarters_address for d in work)
     for membership in TeamMembership.objects.select_related("team__delegation", "assignment__target"):
-        # Everyone in a team was mobilised by the decision for that delegation's ward.
-        assert membership.assignment.decision_id == decision.pk
+        # Everyone in a team was mobilised by one of the two decisions for that delegation's ward.
+        assert membership.assignment.decision_id in decisions
         assert membership.assignment.target.commune_id == membership.team.delegation.target_unit_id
     assert not TeamMembership.objects.values("staff").annotate(n=Count("pk")).filter(n__gt=1).exists()
     assert all(t.memberships.filter(staff=t.leader).exists() for t in Team.objects.all())

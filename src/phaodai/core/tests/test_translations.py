@@ -30,7 +30,6 @@ def test_placeholders_survive_translation():
     broken = [
         e.msgid
         for e in po.translated_entries()
-        if sorted(pattern.findall(e.msgid)) != sorted(pattern.findall(e.msgstr or ""))
-        and not e.msgid_plural
+        if sorted(pattern.findall(e.msgid)) != sorted(pattern.findall(e.msgstr or "")) and not e.msgid_plural
     ]
     assert broken == []

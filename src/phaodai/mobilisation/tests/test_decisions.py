@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from phaodai.accounts.roles import Role
 from phaodai.mobilisation import services as S
+from phaodai.mobilisation.blocs import split_explanation
 from phaodai.mobilisation.models import (
     Assignment,
     AssignmentState,
@@ -121,7 +122,7 @@ def test_a_fully_allocated_request_is_refused_until_its_decision_is_cancelled(w)
     with pytest.raises(ValidationError) as caught:
         propose(w)
     assert caught.value.messages == [
-        "“Hỗ trợ lấy mẫu xét nghiệm”: every place is already allocated by earlier decisions."
+        "“Hỗ trợ lấy mẫu xét nghiệm”: every place your bloc must fill is already allocated by earlier decisions."
     ]
     S.cancel_decision(first, w.ha)
     again = propose(w)
@@ -143,6 +144,48 @@ def test_the_party_board_fills_what_home_affairs_left_missing(w):
     assert set(party.assignments.values_list("agency", flat=True)) == {youth.pk}
     with pytest.raises(ValidationError, match="already allocated"):
         S.propose_decision([big], w.users["party_board"], BEFORE)
+
+
+def test_each_bloc_fills_its_share_in_proportion_to_its_pool(w):
+    """Seed 000: both blocs give in proportion to their size. Approval splits each commune between the government
+    bloc (Home Affairs' run) and the Party bloc (the Party Organisation Board's run) by their mobilisable pools."""
+    youth = w.agencies["doan_thanh_nien"]  # Thành đoàn: Party bloc, 10 must stay in the office
+    for i in range(15):
+        make_staff(f"Đoàn viên {i:02d}", youth)  # 5 mobilisable, beside Sở Tài chính's 10
+    request = make_request(w, {TAN_AN: 6, AN_HOA: 3}, START, END, status=RequestStatus.SUBMITTED)
+    S.decide_request(request, w.ha, True, today=BEFORE)
+    request.refresh_from_db()
+    assert request.bloc_pools == {"government": 10, "party": 5}
+    # 9 × 5/15 = 3 for the Party bloc, spread 6:3 over the communes → 2 + 1.
+    assert {t.commune.code: t.party_share for t in request.targets.all()} == {TAN_AN: 2, AN_HOA: 1}
+    assert "9 places split in proportion" in split_explanation(request)
+
+    government = S.propose_decision([request], w.ha, BEFORE)
+    rows = government.assignments.select_related("target__commune")
+    assert sorted(r.target.commune.code for r in rows) == sorted([TAN_AN] * 4 + [AN_HOA] * 2)
+    assert {r.agency.bloc for r in rows} == {"government"}
+    with pytest.raises(ValidationError, match="every place your bloc must fill is already allocated"):
+        S.propose_decision([request], w.ha, BEFORE)
+
+    party = S.propose_decision([request], w.users["party_board"], BEFORE)
+    rows = party.assignments.select_related("target__commune")
+    assert sorted(r.target.commune.code for r in rows) == sorted([TAN_AN] * 2 + [AN_HOA])
+    assert {r.agency_id for r in rows} == {youth.pk}
+
+
+def test_a_cancelled_bloc_decision_frees_only_that_blocs_places(w):
+    youth = w.agencies["doan_thanh_nien"]
+    for i in range(15):
+        make_staff(f"Đoàn viên {i:02d}", youth)
+    request = make_request(w, {TAN_AN: 6, AN_HOA: 3}, START, END, status=RequestStatus.SUBMITTED)
+    S.decide_request(request, w.ha, True, today=BEFORE)
+    government = S.propose_decision([request], w.ha, BEFORE)
+    S.propose_decision([request], w.users["party_board"], BEFORE)
+    S.cancel_decision(government, w.ha)
+    with pytest.raises(ValidationError, match="already allocated"):
+        S.propose_decision([request], w.users["party_board"], BEFORE)
+    again = S.propose_decision([request], w.ha, BEFORE)
+    assert again.assignments.count() == 6
 
 
 def test_an_empty_pool_is_said_plainly(world):
@@ -323,12 +366,25 @@ def test_approving_twice_is_refused(w):
     assert Message.objects.filter(recipient_user=w.users["thutruong"]).count() == 1
 
 
+@pytest.mark.parametrize(
+    "written, kept",
+    [
+        ("Số: 5/QĐ-UBND", "05/QĐ-UBND"),
+        ("125 / QĐ-UBND", "125/QĐ-UBND"),
+        ("18-QĐ/BTCTU", "18-QĐ/BTCTU"),
+        ("7-QĐ/TU", "07-QĐ/TU"),
+    ],
+)
+def test_state_and_party_numbering_are_both_accepted(written, kept):
+    assert S.normalise_decision_number(written) == kept
+
+
 def test_the_number_must_look_like_one_and_be_free_this_year(w):
     decision = propose(w)
     with pytest.raises(ValidationError) as caught:
         S.approve_decision(decision, w.ha, "125-QĐ", "", "Chủ tịch", today=BEFORE)
     assert caught.value.message_dict == {
-        "number": ["Write the number and symbol as on the document, e.g. 125/QĐ-UBND."],
+        "number": ["Write the number and symbol as on the document, e.g. 125/QĐ-UBND or 18-QĐ/BTCTU."],
         "signer_name": ["Enter the full name of the person who signs."],
     }
     approved_elsewhere(w, w.finance[0], number="125/QĐ-UBND")
