@@ -19,6 +19,7 @@ from phaodai.mobilisation.api import (
     TeamViewSet,
 )
 from phaodai.places.api import AdminUnitViewSet, AgencyViewSet
+from phaodai.reporting.api_routes import routes as reporting_routes
 from phaodai.staff.api import SkillViewSet, StaffMemberViewSet
 
 app_name = "api"
@@ -60,6 +61,8 @@ router.register("decisions", MobilisationDecisionViewSet, basename="decisions")
 router.register("assignments", AssignmentViewSet, basename="assignments")
 router.register("delegations", DelegationViewSet, basename="delegations")
 router.register("teams", TeamViewSet, basename="teams")
+for prefix, viewset, basename in reporting_routes():
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

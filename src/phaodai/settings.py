@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "phaodai.accounts",
     "phaodai.mobilisation",
     "phaodai.notifications",
+    "phaodai.reporting",
 ]
 
 MIDDLEWARE = [

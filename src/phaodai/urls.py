@@ -8,5 +8,6 @@ urlpatterns = [
     path("staff/", include("phaodai.staff.urls")),
     path("mobilisation/", include("phaodai.mobilisation.urls")),
     path("notifications/", include("phaodai.notifications.urls")),
+    path("reporting/", include("phaodai.reporting.urls")),
     path("api/", include("phaodai.api_urls")),
 ]

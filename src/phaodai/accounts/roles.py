@@ -25,6 +25,12 @@ VIEW = {"unit.view", "agency.view", "staff.view"}
 # mobilise the Party and mass-organisation bloc (Party Organisation Board); substitute one's own staff (agency
 # head); form delegations and teams (Health).
 MOBILISE_VIEW = {"mobilisation.view"}
+# Daily reporting (issue #5): see reports, rates and difficulties in one's scope; submit a team report (its
+# leader) and consolidate a delegation's (its head or deputy) — who leads what is checked on the record; follow
+# reporting across one's area (coordinators: Health, steering, districts, communes); edit forms and deadlines;
+# raise difficulties and act on those routed to one's unit.
+REPORT_VIEW = {"reporting.view"}
+COORDINATE = REPORT_VIEW | {"reporting.coordinate", "difficulty.raise", "difficulty.act"}
 EXPORT = {"staff.export"}
 AUDIT = {"audit.view"}
 
@@ -45,30 +51,43 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "mobilisation.decide",
             "mobilisation.party",
             "mobilisation.organise",
+            "reporting.forms",
         }
+        | COORDINATE
     ),
-    Role.STEERING: frozenset(VIEW | EXPORT | AUDIT | MOBILISE_VIEW),
+    Role.STEERING: frozenset(VIEW | EXPORT | AUDIT | MOBILISE_VIEW | COORDINATE),
     Role.HOME_AFFAIRS: frozenset(
         VIEW | EXPORT | AUDIT | MOBILISE_VIEW | {"agency.change", "staff.change", "staff.import", "mobilisation.decide"}
     ),
     Role.PARTY_BOARD: frozenset(
         VIEW | EXPORT | AUDIT | MOBILISE_VIEW | {"staff.change", "staff.import", "mobilisation.party"}
     ),
-    Role.HEALTH: frozenset(VIEW | EXPORT | MOBILISE_VIEW | {"mobilisation.request", "mobilisation.organise"}),
+    Role.HEALTH: frozenset(
+        VIEW
+        | EXPORT
+        | MOBILISE_VIEW
+        | COORDINATE
+        | {"mobilisation.request", "mobilisation.organise", "reporting.forms"}
+    ),
     Role.DISTRICT: frozenset(
         VIEW
         | EXPORT
         | AUDIT
         | MOBILISE_VIEW
+        | COORDINATE
         | {"unit.change", "agency.change", "staff.change", "staff.import", "mobilisation.request"}
     ),
-    Role.COMMUNE: frozenset(VIEW | EXPORT | AUDIT | MOBILISE_VIEW | {"unit.change", "staff.change", "staff.import"}),
+    Role.COMMUNE: frozenset(
+        VIEW | EXPORT | AUDIT | MOBILISE_VIEW | COORDINATE | {"unit.change", "staff.change", "staff.import"}
+    ),
     Role.AGENCY_HEAD: frozenset(VIEW | EXPORT | MOBILISE_VIEW | {"mobilisation.substitute"}),
-    Role.DELEGATION_HEAD: frozenset(VIEW | MOBILISE_VIEW),
-    Role.TEAM_LEADER: frozenset(VIEW | MOBILISE_VIEW),
+    Role.DELEGATION_HEAD: frozenset(
+        VIEW | MOBILISE_VIEW | REPORT_VIEW | {"reporting.submit", "reporting.consolidate", "difficulty.raise"}
+    ),
+    Role.TEAM_LEADER: frozenset(VIEW | MOBILISE_VIEW | REPORT_VIEW | {"reporting.submit", "difficulty.raise"}),
     Role.TEAM_MEMBER: frozenset({"unit.view", "agency.view"} | MOBILISE_VIEW),
     Role.HOTLINE_OPERATOR: frozenset({"unit.view", "agency.view"}),
-    Role.OBSERVER: frozenset(VIEW | EXPORT | MOBILISE_VIEW),
+    Role.OBSERVER: frozenset(VIEW | EXPORT | MOBILISE_VIEW | REPORT_VIEW),
 }
 
 #: What each permission lets a person do, as the user pages show it (in this order). Labels only: the codes above
@@ -91,6 +110,13 @@ PERMISSION_LABELS: dict[str, str] = {
     "mobilisation.party": _("Mobilise the Party and mass-organisation bloc"),
     "mobilisation.substitute": _("Name substitutes for one's own staff"),
     "mobilisation.organise": _("Form delegations and teams"),
+    "reporting.view": _("See daily reports and difficulties"),
+    "reporting.submit": _("Submit the daily report of a team one leads"),
+    "reporting.consolidate": _("Consolidate and send the daily report of a delegation one heads"),
+    "reporting.coordinate": _("Follow reporting timeliness and completeness across one's area"),
+    "reporting.forms": _("Edit report forms and reporting deadlines"),
+    "difficulty.raise": _("Raise difficulties"),
+    "difficulty.act": _("Act on difficulties routed to one's unit"),
 }
 
 #: Roles whose holders see every row of the deployment, whatever scope they were given.

@@ -17,6 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from phaodai.places.models import AdminUnit
+from phaodai.reporting.tests.scope_cases import REPORTING_CASES
 from phaodai.testing import AN_HOA, TAN_AN, World
 
 # ---------------------------------------------------------------------------------------------- the walker
@@ -728,6 +729,9 @@ CASES: dict[str, Case] = {
     "api:teams-members": _api_mob_action("teams-members", lambda m: m.an_hoa_team, "health_binh_thuy"),
     "api:teams-move-here": _api_mob_action("teams-move-here", lambda m: m.an_hoa_team, "health_binh_thuy"),
 }
+
+# The reporting app keeps its cases beside its code (phaodai/reporting/tests/scope_*.py).
+CASES.update(REPORTING_CASES)
 
 
 def test_every_endpoint_has_a_scope_case():

@@ -1,0 +1,5 @@
+"""URL patterns of the reporting app's reports part (included by reporting.urls under the "reporting" namespace)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
