@@ -22,6 +22,7 @@ checked against the official text. PDF library: reportlab (platypus), which subs
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -171,10 +172,21 @@ class DecisionText:
     signature_title: list[str]
     signer: str
     rows: list[Assignment]
+    party: bool = False  # a Party document (the Party Organisation Board's decision): see party_text
 
     @property
     def number_line(self) -> str:
+        if self.party:  # "Số 18-QĐ/BTCTU": the Party writes no colon, the kind before the slash
+            return f"Số {self.number}" if self.number else f"Số {BLANK * 8}-{self.symbol}"
         return f"Số: {self.number}" if self.number else f"Số: {BLANK * 14}/{self.symbol}"
+
+    @property
+    def nation_lines(self) -> list[str]:
+        return ["ĐẢNG CỘNG SẢN VIỆT NAM"] if self.party else ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+
+    @property
+    def motto(self) -> str:
+        return "" if self.party else "Độc lập - Tự do - Hạnh phúc"
 
     @property
     def date_line(self) -> str:
@@ -191,6 +203,8 @@ class DecisionText:
 
     @property
     def authority_sentence(self) -> str:
+        if self.party:
+            return "Ban Tổ chức " + party_committee(self.decision.issuing_unit)
         return "Chủ tịch Ủy ban nhân dân " + _unit_phrase(self.decision.issuing_unit)
 
 
@@ -198,6 +212,61 @@ def _unit_phrase(unit) -> str:
     """ "thành phố Cần Thơ", "quận Ninh Kiều": the type in lower case inside a sentence."""
     kind = (unit.division_type or "").strip()
     return f"{kind.lower()} {place_name(unit)}" if kind else unit.name
+
+
+def party_committee(unit) -> str:
+    """ "Thành ủy Cần Thơ" for a centrally-run city, "Tỉnh ủy ..." for a province, "Quận ủy ..." and so on below."""
+    kind = (unit.division_type or "").strip().lower()
+    prefix = {"thành phố": "Thành ủy", "tỉnh": "Tỉnh ủy", "quận": "Quận ủy", "huyện": "Huyện ủy", "thị xã": "Thị ủy"}
+    return f"{prefix.get(kind, 'Đảng ủy')} {place_name(unit)}"
+
+
+def is_party_decision(decision: MobilisationDecision) -> bool:
+    """The Party Organisation Board's decision (it mobilises the Party bloc): numbered the Party's way."""
+    return bool(re.match(r"^\d+-", decision.number or "")) or (
+        decision.created_by is not None and decision.created_by.role == Role.PARTY_BOARD
+    )
+
+
+def party_text(text: DecisionText) -> DecisionText:
+    """The same decision as a Party document (Hướng dẫn 36-HD/VPTW on Party documents — from common practice, NOT
+    checked against the official text; flagged in docs/architecture.md): "ĐẢNG CỘNG SẢN VIỆT NAM" top right with no
+    motto, the superior committee and the board top left with a star, "Số 18-QĐ/BTCTU", the board as authority and
+    "T/M BAN TỔ CHỨC" above the signer's title."""
+    unit = text.decision.issuing_unit
+    committee = party_committee(unit)
+    text.party = True
+    text.body_lines = [upper(committee), "BAN TỔ CHỨC", "*"]
+    if "/" in (text.decision.number or "") and "-" in text.decision.number.split("/")[0]:
+        text.symbol = text.decision.number.split("-", 1)[1]
+    else:
+        initials = {"Thành ủy": "TU", "Tỉnh ủy": "TU", "Quận ủy": "QU", "Huyện ủy": "HU", "Thị ủy": "TU"}
+        text.symbol = "QĐ/BTC" + initials.get(" ".join(committee.split()[:2]), "ĐU")
+    text.authority = "BAN TỔ CHỨC " + upper(committee)
+    text.bases = [
+        line.replace("đề nghị của Giám đốc Sở Nội vụ", "đề nghị của Phòng Tổ chức cán bộ") for line in text.bases
+    ]
+    text.recipients = [
+        "- Như Điều 3;",
+        f"- Thường trực {committee};",
+        "- Sở Y tế (Tổ Điều phối nguồn nhân lực);",
+        "- Sở Nội vụ;",
+        "- Lưu: VP, BTC.",
+    ]
+    text.articles[-1] = (
+        text.articles[-1][0],
+        [
+            "Quyết định này có hiệu lực kể từ ngày ký.",
+            f"Các phòng thuộc Ban Tổ chức {committee}, Sở Y tế, các cơ quan Đảng, Mặt trận Tổ quốc và đoàn thể có "
+            "người được điều động, Chủ tịch Ủy ban nhân dân các xã, phường nơi tiếp nhận và các đồng chí có tên "
+            "tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+        ],
+    )
+    if not text.decision.signer_title:
+        text.signature_title = ["T/M BAN TỔ CHỨC", "TRƯỞNG BAN"]
+    elif not text.signature_title[0].startswith(("T/M", "KT.")):
+        text.signature_title = ["T/M BAN TỔ CHỨC", *text.signature_title]
+    return text
 
 
 def _proposer(request) -> str:
@@ -307,7 +376,7 @@ def decision_text(decision: MobilisationDecision) -> DecisionText:
         "- Lưu: VT, NC.",
     ]
     title = decision.signer_title.replace(" / ", "\n").replace("/", "\n") if decision.signer_title else "Chủ tịch"
-    return DecisionText(
+    text = DecisionText(
         decision=decision,
         draft=draft,
         body_lines=["ỦY BAN NHÂN DÂN", upper(unit.name)],
@@ -327,6 +396,7 @@ def decision_text(decision: MobilisationDecision) -> DecisionText:
         signer=decision.signer_name if not draft else "",
         rows=rows,
     )
+    return party_text(text) if is_party_decision(decision) else text
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -419,17 +489,20 @@ def _header(text: DecisionText, width: float) -> Table:
     right_width = width - left_width
     body = _style("body", 13, BOLD, TA_CENTER, leading=15)
     nation = _style("nation", 12, BOLD, TA_CENTER, leading=15)
-    motto_text = "Độc lập - Tự do - Hạnh phúc"
     motto = _style("motto", 13, BOLD, TA_CENTER, leading=15)
     number = _style("number", 13, FONT, TA_CENTER, leading=16)
     place = _style("place", 14, ITALIC, TA_CENTER, leading=16)
-    body_rule = max(_width(line, BOLD, 13) for line in text.body_lines) * 0.4
-    left = [*(_p(line, body) for line in text.body_lines), Rule(body_rule)]
-    right = [
-        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", nation),
-        _p(motto_text, motto),
-        Rule(_width(motto_text, BOLD, 13)),
-    ]
+    if text.party:  # the superior committee not bold, the board bold, then a star instead of a rule
+        regular = _style("superior", 13, FONT, TA_CENTER, leading=15)
+        committee, board, star = text.body_lines
+        left = [_p(committee, regular), _p(board, body), _p(star, regular)]
+    else:
+        body_rule = max(_width(line, BOLD, 13) for line in text.body_lines) * 0.4
+        left = [*(_p(line, body) for line in text.body_lines), Rule(body_rule)]
+    if text.motto:
+        right = [_p(text.nation_lines[0], nation), _p(text.motto, motto), Rule(_width(text.motto, BOLD, 13))]
+    else:  # a Party document: the Party's name, underlined
+        right = [_p(text.nation_lines[0], nation), Rule(_width(text.nation_lines[0], BOLD, 12))]
     table = Table(
         [[left, right], [_p(text.number_line, number), _p(text.date_line, place)]],
         colWidths=[left_width, right_width],

@@ -95,6 +95,35 @@ def test_the_decision_page_has_every_part_of_the_administrative_layout(approved)
     assert "CHỦ TỊCH Trần Việt Trường" in whole  # signature block: title, then the signer's name
 
 
+def test_the_party_organisation_boards_decision_prints_as_a_party_document(world):
+    """The Party bloc's decision is the Party Organisation Board's: Party header, Party numbering, the board signs."""
+    from phaodai.places.models import Bloc
+
+    youth = world.agencies["doan_thanh_nien"]
+    people = [make_staff(f"Đoàn viên {i:02d}", youth, gender="F") for i in range(14)]
+    request = make_request(world, {TAN_AN: 3}, START, END)
+    decision = S.propose_decision([request], world.users["party_board"], date(2025, 2, 4))
+    assert {a.agency.bloc for a in decision.assignments.all()} == {Bloc.PARTY} and people
+    draft = " ".join(pages(D.decision_pdf(decision)))
+    assert "Số -QĐ/BTCTU" in draft  # the number left blank for the clerk, the Party's symbol
+    S.approve_decision(
+        decision, world.users["party_board"], "18-QĐ/BTCTU", "Nguyễn Thị Hồng", "Trưởng Ban", today=date(2025, 2, 5)
+    )
+    decision.refresh_from_db()
+    first = pages(D.decision_pdf(decision))[0]
+    for part in [
+        "THÀNH ỦY CẦN THƠ BAN TỔ CHỨC *",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Số 18-QĐ/BTCTU",
+        "BAN TỔ CHỨC THÀNH ỦY CẦN THƠ",
+    ]:
+        assert part in first, part
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in first and "Độc lập - Tự do - Hạnh phúc" not in first
+    whole = " ".join(pages(D.decision_pdf(decision)))
+    assert "T/M BAN TỔ CHỨC TRƯỞNG BAN Nguyễn Thị Hồng" in whole
+    assert "Kèm theo Quyết định số 18-QĐ/BTCTU" in whole and "của Ban Tổ chức Thành ủy Cần Thơ" in whole
+
+
 def test_the_annex_lists_the_people_on_a_landscape_page_of_its_own(world, approved):
     pdf = D.decision_pdf(approved)
     reader = PdfReader(io.BytesIO(pdf))
