@@ -54,6 +54,7 @@ from fractions import Fraction
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django.utils.translation import ngettext
 
 from phaodai.mobilisation.blocs import places_left
@@ -65,8 +66,8 @@ from phaodai.mobilisation.models import (
     StaffingRequest,
 )
 from phaodai.mobilisation.pool import BLOC_PERMISSIONS, Period, PoolRow, PoolSnapshot, mobilising_agencies
+from phaodai.mobilisation.reasons import reason, render
 from phaodai.places.models import Agency, Level
-from phaodai.staff.forms import skill_label
 from phaodai.staff.models import Skill, StaffMember, VaccinationStatus
 from phaodai.staff.positions import is_key_leader
 
@@ -250,48 +251,61 @@ class Pick:
         return self.people.get(self.staff_id)
 
     @property
-    def why(self) -> list[str]:
-        reasons = [_("has the required skill %(skill)s") % {"skill": skill_label(skill)} for skill in self.required]
+    def reasons(self) -> list[dict]:
+        """The reasons as stored (reasons.py): message ids and parameters, put into words on reading."""
+        reasons = [
+            reason(N_("has the required skill %(skill)s"), skills={"skill": skill.code}) for skill in self.required
+        ]
         if self.vaccinated_only:
-            reasons.append(_("is fully vaccinated, as the request requires"))
+            reasons.append(reason(N_("is fully vaccinated, as the request requires")))
         if self.ring == IN_COMMUNE:
-            reasons.append(_("lives in the target commune"))
+            reasons.append(reason(N_("lives in the target commune")))
         elif self.ring == IN_DISTRICT:
-            reasons.append(_("lives in the target commune's district"))
+            reasons.append(reason(N_("lives in the target commune's district")))
         elif self.has_home:
-            reasons.append(_("lives outside the target commune's district (no one nearer was left)"))
+            reasons.append(reason(N_("lives outside the target commune's district (no one nearer was left)")))
         else:
-            reasons.append(_("place of residence not recorded"))
+            reasons.append(reason(N_("place of residence not recorded")))
         reasons.extend(
-            _("has the preferred skill %(skill)s") % {"skill": skill_label(skill)} for skill in self.preferred
+            reason(N_("has the preferred skill %(skill)s"), skills={"skill": skill.code}) for skill in self.preferred
         )
         if self.rotation_days:
             reasons.append(
-                ngettext(
-                    "%(days)d day mobilised in the last 30 days",
-                    "%(days)d days mobilised in the last 30 days",
-                    self.rotation_days,
+                reason(
+                    N_("%(days)d day mobilised in the last 30 days"),
+                    plural=N_("%(days)d days mobilised in the last 30 days"),
+                    n=self.rotation_days,
+                    days=self.rotation_days,
                 )
-                % {"days": self.rotation_days}
             )
         else:
-            reasons.append(_("not mobilised in the last 30 days"))
+            reasons.append(reason(N_("not mobilised in the last 30 days")))
         if self.key_post:
             reasons.append(
-                _(
-                    "holds a key post (%(position)s), which should stay on site: picked only because nobody else "
-                    "equally suited was left"
+                reason(
+                    N_(
+                        "holds a key post (%(position)s), which should stay on site: picked only because nobody "
+                        "else equally suited was left"
+                    ),
+                    position=self.key_post,
                 )
-                % {"position": self.key_post}
             )
         numbers = {"agency": self.agency.name, "quota": self.quota}
         if self.beyond_quota:
             reasons.append(
-                _("beyond the quota of %(agency)s (%(quota)d): the quotas alone could not fill this request") % numbers
+                reason(
+                    N_("beyond the quota of %(agency)s (%(quota)d): the quotas alone could not fill this request"),
+                    **numbers,
+                )
             )
         else:
-            reasons.append(_("within the quota of %(agency)s (%(quota)d)") % numbers)
+            reasons.append(reason(N_("within the quota of %(agency)s (%(quota)d)"), **numbers))
         return reasons
+
+    @property
+    def why(self) -> list[str]:
+        """The reasons in the active language."""
+        return render(self.reasons)
 
 
 @dataclass

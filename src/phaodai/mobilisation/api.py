@@ -402,7 +402,12 @@ class AssignmentSerializer(serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.full_name", read_only=True)
     staff_phone = serializers.CharField(source="staff.phone", read_only=True)
     agency_name = serializers.CharField(source="agency.name", read_only=True)
-    why = serializers.ListField(child=serializers.CharField(), read_only=True)
+    why = serializers.ListField(
+        child=serializers.CharField(),
+        source="reasons",
+        read_only=True,
+        help_text="Why this person was chosen, in the language asked for (Accept-Language).",
+    )
 
     class Meta:
         model = Assignment

@@ -279,6 +279,13 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.staff} → {self.target.commune}"
 
+    @property
+    def reasons(self) -> list[str]:
+        """Why this person, in the active language (`why` stores message ids and parameters: reasons.py)."""
+        from phaodai.mobilisation.reasons import render
+
+        return render(self.why)
+
 
 class CoordinationTeamQuerySet(ScopedQuerySet):
     view_permission = "mobilisation.view"

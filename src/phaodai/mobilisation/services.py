@@ -29,10 +29,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from phaodai.core.audit import acting_as, creation_entries
 from phaodai.core.text import clean_text
-from phaodai.mobilisation import blocs
+from phaodai.mobilisation import blocs, reasons
 from phaodai.mobilisation.models import (
     Assignment,
     AssignmentState,
@@ -654,7 +655,7 @@ def _create_assignments(decision: MobilisationDecision, picks: list[Any], user: 
                 start_date=target.request.start_date,
                 end_date=target.request.end_date,
                 state=AssignmentState.PROPOSED,
-                why=[str(reason) for reason in pick.why],
+                why=pick.reasons,
             )
         )
     Assignment.objects.bulk_create(rows, batch_size=500)
@@ -803,7 +804,9 @@ def swap_person(assignment: Assignment, new_staff: StaffMember, user: Any) -> As
         assignment.staff = new_staff
         assignment.agency = agency
         assignment.why = [
-            _("Chosen by %(user)s in place of %(old)s.") % {"user": user.get_full_name() or user, "old": old}
+            reasons.reason(
+                N_("Chosen by %(user)s in place of %(old)s."), user=str(user.get_full_name() or user), old=str(old)
+            )
         ]
         assignment.save()
         return assignment
@@ -838,8 +841,12 @@ def substitute(assignment: Assignment, new_staff: StaffMember, user: Any, reason
             end_date=assignment.end_date,
             state=AssignmentState.PROPOSED,
             why=[
-                _("Put forward by %(agency)s in place of %(old)s: %(reason)s")
-                % {"agency": assignment.agency, "old": assignment.staff, "reason": reason}
+                reasons.reason(
+                    N_("Put forward by %(agency)s in place of %(old)s: %(reason)s"),
+                    agency=str(assignment.agency),
+                    old=str(assignment.staff),
+                    reason=reason,
+                )
             ],
             substitutes=assignment,
             substitution_reason=reason,

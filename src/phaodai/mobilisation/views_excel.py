@@ -188,7 +188,7 @@ class MobilisationDecisionExportView(NumberedExportView):
 
 
 def _why(a: Assignment) -> str:
-    return "; ".join(str(reason) for reason in (a.why or []))
+    return "; ".join(a.reasons)
 
 
 class AssignmentExportView(NumberedExportView):

@@ -89,11 +89,27 @@ def test_proposing_keeps_the_allocation_as_proposed_places_with_their_reasons(w)
         assert row.state == AssignmentState.PROPOSED
         assert row.agency == w.agencies["so_tai_chinh"] == row.staff.agency
         assert (row.start_date, row.end_date) == (START, END)
-        assert row.why and all(isinstance(reason, str) for reason in row.why)
-        assert any("within the quota of Sở Tài chính" in reason for reason in row.why)
+        assert row.reasons and all(isinstance(reason, str) for reason in row.reasons)
+        assert any("within the quota of Sở Tài chính" in reason for reason in row.reasons)
     assert decision.explanation["demand"] == 5
     [quota] = [q for q in decision.explanation["quotas"] if q["agency_name"] == "Sở Tài chính"]
     assert quota["quota"] == 5 and quota["mobilisable"] == 10
+
+
+def test_the_why_is_read_in_the_readers_language_whoever_proposed(w):
+    """Stored as message ids and parameters: proposed in Vietnamese, read in English (and the other way round)."""
+    medical = Skill.objects.get(code="medical")
+    w.finance[0].skills.add(medical)
+    w.request.required_skills.add(medical)
+    with translation.override("vi"):
+        decision = propose(w)
+    row = decision.assignments.get(staff=w.finance[0])
+    assert "has the required skill Medical" in row.reasons
+    assert "within the quota of Sở Tài chính (5)" in row.reasons
+    with translation.override("vi"):
+        vietnamese = row.reasons
+    assert f"có kỹ năng bắt buộc {medical.name}" in vietnamese
+    assert vietnamese != row.reasons
 
 
 def test_the_proposed_places_are_in_the_audit_trail(w):
@@ -211,7 +227,7 @@ def test_home_affairs_swaps_in_someone_from_the_pool(w):
     S.swap_person(place, new, w.ha)
     place.refresh_from_db()
     assert place.staff == new and place.state == AssignmentState.PROPOSED
-    assert place.why == [f"Chosen by home_affairs in place of {old}."]
+    assert place.reasons == [f"Chosen by home_affairs in place of {old}."]
     entry = LogEntry.objects.get_for_object(place).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == w.ha and entry.changes_dict["staff"] == [str(old.pk), str(new.pk)]
 

@@ -581,8 +581,8 @@ def test_the_people_export_carries_the_reasons(world, client_for, finance):
     assert rows[0][0] == "No." and "Why this person" in rows[0]
     assert len(rows) == 1 + decision.assignments.count()
     why = rows[0].index("Why this person")
-    # The reasons are stored as written when the decision was proposed (in the proposer's language).
-    stored = {"; ".join(a.why) for a in decision.assignments.all()}
+    # The reasons are stored as message ids and read in the reader's language (here English, as the export asks).
+    stored = {"; ".join(a.reasons) for a in decision.assignments.all()}
     assert all(row[why] for row in rows[1:]) and {row[why] for row in rows[1:]} == stored
 
 
