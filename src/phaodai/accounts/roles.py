@@ -76,9 +76,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | MOBILISE_VIEW
         | COORDINATE
         | {"unit.change", "agency.change", "staff.change", "staff.import", "mobilisation.request"}
+        | {"mobilisation.contacts"}
     ),
     Role.COMMUNE: frozenset(
-        VIEW | EXPORT | AUDIT | MOBILISE_VIEW | COORDINATE | {"unit.change", "staff.change", "staff.import"}
+        VIEW
+        | EXPORT
+        | AUDIT
+        | MOBILISE_VIEW
+        | COORDINATE
+        | {"unit.change", "staff.change", "staff.import", "mobilisation.contacts"}
     ),
     Role.AGENCY_HEAD: frozenset(VIEW | EXPORT | MOBILISE_VIEW | {"mobilisation.substitute"}),
     Role.DELEGATION_HEAD: frozenset(
@@ -110,6 +116,7 @@ PERMISSION_LABELS: dict[str, str] = {
     "mobilisation.party": _("Mobilise the Party and mass-organisation bloc"),
     "mobilisation.substitute": _("Name substitutes for one's own staff"),
     "mobilisation.organise": _("Form delegations and teams"),
+    "mobilisation.contacts": _("Correct the headquarters address and hotline of delegations in one's area"),
     "reporting.view": _("See daily reports and difficulties"),
     "reporting.submit": _("Submit the daily report of a team one leads"),
     "reporting.consolidate": _("Consolidate and send the daily report of a delegation one heads"),

@@ -526,6 +526,8 @@ def change_leader(team: Team, leader: StaffMember, user) -> Team:
 EDITABLE_DELEGATION_FIELDS = frozenset(
     {"name", "headquarters_address", "hotline", "start_date", "end_date", "coordination_team", "deputies"}
 )
+#: What a commune or district official may correct in the delegations sent to their area (mobilisation.contacts).
+CONTACT_FIELDS = frozenset({"headquarters_address", "hotline"})
 
 
 @transaction.atomic
@@ -535,7 +537,11 @@ def update_delegation(delegation: Delegation, user, **fields) -> Delegation:
     unknown = set(fields) - EDITABLE_DELEGATION_FIELDS
     if unknown:
         raise ValueError(f"update_delegation cannot change {sorted(unknown)}")
-    _require_delegation(user, delegation)
+    if set(fields) <= CONTACT_FIELDS and user.has_role_perm("mobilisation.contacts"):
+        # The commune (or district) knows its own headquarters and hotline best: it may correct just those.
+        _require_visible(user, delegation, Delegation)
+    else:
+        _require_delegation(user, delegation)
     delegation = (
         Delegation.objects.select_for_update().select_related("target_unit", "coordination_team").get(pk=delegation.pk)
     )

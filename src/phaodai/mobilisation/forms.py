@@ -334,6 +334,20 @@ class DelegationEditForm(UserFormMixin, forms.Form):
             )
 
 
+class DelegationContactsForm(UserFormMixin, forms.Form):
+    """What a commune official corrects: the address and hotline the delegation's people are given."""
+
+    headquarters_address = forms.CharField(label=_("Commune headquarters address"), max_length=300, required=False)
+    hotline = forms.CharField(
+        label=_("Commune hotline"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+    def __init__(self, *args, delegation: Delegation, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(headquarters_address=delegation.headquarters_address, hotline=delegation.hotline)
+
+
 class TeamEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     task = forms.ChoiceField(label=_("Task"), choices=Task.choices)

@@ -53,6 +53,7 @@ urlpatterns: list = [
     path("delegations/add/", views.DelegationCreateView.as_view(), name="delegation_add"),
     path("delegations/<int:pk>/", views.DelegationDetailView.as_view(), name="delegation_detail"),
     path("delegations/<int:pk>/edit/", views.DelegationUpdateView.as_view(), name="delegation_edit"),
+    path("delegations/<int:pk>/contacts/", views.DelegationContactsView.as_view(), name="delegation_contacts"),
     path("coordination-teams/add/", views.CoordinationTeamCreateView.as_view(), name="coordinationteam_add"),
     path("delegations/<int:pk>/teams/add/", views.TeamCreateView.as_view(), name="team_add"),
     path("teams/", views.TeamListView.as_view(), name="team_list"),

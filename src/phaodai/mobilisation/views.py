@@ -1042,6 +1042,23 @@ class DelegationUpdateView(ScopedObjectMixin, ServiceFormView):
         return redirect(delegation)
 
 
+class DelegationContactsView(DelegationUpdateView):
+    """A commune or district official corrects the headquarters address and hotline of a delegation in their area:
+    what its people see on "My assignment"."""
+
+    permission = "mobilisation.contacts"
+    form_class = forms.DelegationContactsForm
+    two_columns = False
+
+    @property
+    def title(self):
+        return _("Headquarters and hotline of %(delegation)s") % {"delegation": self.get_object().name}
+
+    @property
+    def intro(self):
+        return _("The people of the delegation see these on their assignment page.")
+
+
 class TeamFormView(ScopedObjectMixin, ServiceFormView):
     """A form about one team, back to the team's page."""
 

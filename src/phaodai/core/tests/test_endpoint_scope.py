@@ -268,6 +268,17 @@ def _mob_hidden(url_name: str, obj: Callable, method: str = "get", forbidden: tu
     return case
 
 
+def _mob_contacts(w, login):
+    """A commune corrects the contacts of delegations in its own area only; a team leader not at all."""
+    m = _mobilised(w)
+    url = reverse("mobilisation:delegation_contacts", args=[m.an_hoa_delegation.pk])
+    assert_hidden(login("tan_an"), url)
+    assert_hidden(login("tan_an"), url, "post", {"hotline": "0901234567"})
+    own = reverse("mobilisation:delegation_contacts", args=[m.tan_an_delegation.pk])
+    assert_forbidden(login("team_leader"), own)
+    assert login("tan_an").get(own).status_code == 200
+
+
 def _mob_request_add(w, login):
     url = reverse("mobilisation:staffingrequest_add")
     assert_forbidden(login("tan_an"), url)  # communes do not propose
@@ -667,6 +678,7 @@ CASES: dict[str, Case] = {
         lambda m, w: [m.tan_an_delegation.pk],
         {"hotline": "0901234567"},
     ),
+    "mobilisation:delegation_contacts": _mob_contacts,
     "mobilisation:team_edit": _mob_organise(
         "mobilisation:team_edit", lambda m, w: [m.an_hoa_team.pk], lambda m, w: [m.tan_an_team.pk], {"name": "X"}
     ),

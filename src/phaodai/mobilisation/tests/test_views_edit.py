@@ -211,3 +211,46 @@ def test_ending_a_membership_is_404_outside_the_district_and_403_without_organis
     assert client_for(other_health).post(url, {"confirm": "yes"}).status_code == 404
     assert client_for(world.users["tan_an"]).post(url, {"confirm": "yes"}).status_code == 403
     assert TeamMembership.objects.get(staff=world.staff["an"]).left_on is None
+
+
+# --- the commune's own contacts -----------------------------------------------------------------------------------
+
+
+def test_a_ward_official_corrects_the_headquarters_and_hotline_its_people_see(world, client_for, m):
+    tan_an = world.users["tan_an"]
+    detail = english(client_for(tan_an)).get(m.tan_an_delegation.get_absolute_url()).content.decode()
+    url = reverse("mobilisation:delegation_contacts", args=[m.tan_an_delegation.pk])
+    assert url in detail  # the ward sees the link, not the organiser's "Correct the delegation"
+    assert reverse("mobilisation:delegation_edit", args=[m.tan_an_delegation.pk]) not in detail
+    response = english(client_for(tan_an)).post(
+        url, {"headquarters_address": "Số 2 Nguyễn Trãi, Phường Tân An", "hotline": "0292 382 1888"}
+    )
+    assert response.status_code == 302
+    m.tan_an_delegation.refresh_from_db()
+    assert (m.tan_an_delegation.headquarters_address, m.tan_an_delegation.hotline) == (
+        "Số 2 Nguyễn Trãi, Phường Tân An",
+        "02923821888",
+    )
+    entry = LogEntry.objects.get_for_object(m.tan_an_delegation).latest("timestamp")
+    assert entry.actor == tan_an and set(entry.changes_dict) == {"headquarters_address", "hotline"}
+
+
+def test_a_ward_official_cannot_change_more_than_the_contacts(world, m):
+    from django.core.exceptions import PermissionDenied
+
+    from phaodai.mobilisation import delegations
+
+    with pytest.raises(PermissionDenied):
+        delegations.update_delegation(m.tan_an_delegation, world.users["tan_an"], name="Đoàn khác")
+    with pytest.raises(PermissionDenied):
+        delegations.update_delegation(
+            m.tan_an_delegation, world.users["tan_an"], hotline="0901234567", end_date=m.tan_an_delegation.start_date
+        )
+
+
+def test_a_bad_hotline_from_the_ward_is_refused_and_nothing_changes(world, client_for, m):
+    url = reverse("mobilisation:delegation_contacts", args=[m.tan_an_delegation.pk])
+    response = english(client_for(world.users["tan_an"])).post(url, {"headquarters_address": "X", "hotline": "12345"})
+    assert response.status_code == 200 and response.context["form"].errors["hotline"]
+    m.tan_an_delegation.refresh_from_db()
+    assert m.tan_an_delegation.headquarters_address == TAN_AN_HQ
