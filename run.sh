@@ -13,6 +13,10 @@ python manage.py release_ended_mobilisations
 mkdir -p var/static
 python manage.py send_notifications --loop --interval 10 >> var/notifications.log 2>&1 &
 sender=$!
+# The reporting reminders (16:30 leaders, 17:15 heads, 18:00 coordination) are queued by a scheduler of their own;
+# each round is recorded in the database, so a restart never sends one twice.
+python manage.py send_reminders --loop --interval 60 >> var/reminders.log 2>&1 &
+reminders=$!
 echo "Notifications are sent in the background; the console channel writes them to var/notifications.log."
-trap 'kill "$sender" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$sender" "$reminders" 2>/dev/null || true' EXIT INT TERM
 python manage.py runserver --noreload "${PHAODAI_ADDR:-127.0.0.1:8000}"

@@ -22,6 +22,8 @@ class NavItem:
 
 
 MENU = [
+    # First for a team leader or delegation head on a phone at 16:55.
+    NavItem(_("Today's report"), "reporting:today", "reporting.submit", own_record=True),
     NavItem(_("Administrative units"), "places:adminunit_list", "unit.view"),
     NavItem(_("Agencies"), "places:agency_list", "agency.view"),
     NavItem(_("Civil servants"), "staff:staffmember_list", "staff.view"),
@@ -29,6 +31,12 @@ MENU = [
     NavItem(_("Decisions"), "mobilisation:mobilisationdecision_list", "mobilisation.view"),
     NavItem(_("Delegations"), "mobilisation:delegation_list", "mobilisation.view"),
     NavItem(_("My assignment"), "mobilisation:my_assignment", "", own_record=True),
+    NavItem(_("Not reported yet"), "reporting:not_reported", "reporting.coordinate"),
+    NavItem(_("Daily summary"), "reporting:summary", "reporting.coordinate"),
+    NavItem(_("Daily reports"), "reporting:delegationreport_list", "reporting.view"),
+    NavItem(_("Reporting rates"), "reporting:rates", "reporting.view"),
+    NavItem(_("Difficulties"), "reporting:difficulty_list", "reporting.view"),
+    NavItem(_("Report forms"), "reporting:form_list", "reporting.forms"),
     NavItem(_("Notifications"), "notifications:message_list", ""),
     NavItem(_("Users"), "accounts:user_list", "user.view"),
 ]

@@ -54,8 +54,7 @@ from fractions import Fraction
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from phaodai.mobilisation.blocs import places_left
 from phaodai.mobilisation.models import (
@@ -254,36 +253,38 @@ class Pick:
     def reasons(self) -> list[dict]:
         """The reasons as stored (reasons.py): message ids and parameters, put into words on reading."""
         reasons = [
-            reason(N_("has the required skill %(skill)s"), skills={"skill": skill.code}) for skill in self.required
+            reason(gettext_noop("has the required skill %(skill)s"), skills={"skill": skill.code})
+            for skill in self.required
         ]
         if self.vaccinated_only:
-            reasons.append(reason(N_("is fully vaccinated, as the request requires")))
+            reasons.append(reason(gettext_noop("is fully vaccinated, as the request requires")))
         if self.ring == IN_COMMUNE:
-            reasons.append(reason(N_("lives in the target commune")))
+            reasons.append(reason(gettext_noop("lives in the target commune")))
         elif self.ring == IN_DISTRICT:
-            reasons.append(reason(N_("lives in the target commune's district")))
+            reasons.append(reason(gettext_noop("lives in the target commune's district")))
         elif self.has_home:
-            reasons.append(reason(N_("lives outside the target commune's district (no one nearer was left)")))
+            reasons.append(reason(gettext_noop("lives outside the target commune's district (no one nearer was left)")))
         else:
-            reasons.append(reason(N_("place of residence not recorded")))
+            reasons.append(reason(gettext_noop("place of residence not recorded")))
         reasons.extend(
-            reason(N_("has the preferred skill %(skill)s"), skills={"skill": skill.code}) for skill in self.preferred
+            reason(gettext_noop("has the preferred skill %(skill)s"), skills={"skill": skill.code})
+            for skill in self.preferred
         )
         if self.rotation_days:
             reasons.append(
                 reason(
-                    N_("%(days)d day mobilised in the last 30 days"),
-                    plural=N_("%(days)d days mobilised in the last 30 days"),
+                    gettext_noop("%(days)d day mobilised in the last 30 days"),
+                    plural=gettext_noop("%(days)d days mobilised in the last 30 days"),
                     n=self.rotation_days,
                     days=self.rotation_days,
                 )
             )
         else:
-            reasons.append(reason(N_("not mobilised in the last 30 days")))
+            reasons.append(reason(gettext_noop("not mobilised in the last 30 days")))
         if self.key_post:
             reasons.append(
                 reason(
-                    N_(
+                    gettext_noop(
                         "holds a key post (%(position)s), which should stay on site: picked only because nobody "
                         "else equally suited was left"
                     ),
@@ -294,12 +295,14 @@ class Pick:
         if self.beyond_quota:
             reasons.append(
                 reason(
-                    N_("beyond the quota of %(agency)s (%(quota)d): the quotas alone could not fill this request"),
+                    gettext_noop(
+                        "beyond the quota of %(agency)s (%(quota)d): the quotas alone could not fill this request"
+                    ),
                     **numbers,
                 )
             )
         else:
-            reasons.append(reason(N_("within the quota of %(agency)s (%(quota)d)"), **numbers))
+            reasons.append(reason(gettext_noop("within the quota of %(agency)s (%(quota)d)"), **numbers))
         return reasons
 
     @property

@@ -29,7 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from phaodai.core.audit import acting_as, creation_entries
 from phaodai.core.text import clean_text
@@ -805,7 +805,9 @@ def swap_person(assignment: Assignment, new_staff: StaffMember, user: Any) -> As
         assignment.agency = agency
         assignment.why = [
             reasons.reason(
-                N_("Chosen by %(user)s in place of %(old)s."), user=str(user.get_full_name() or user), old=str(old)
+                gettext_noop("Chosen by %(user)s in place of %(old)s."),
+                user=str(user.get_full_name() or user),
+                old=str(old),
             )
         ]
         assignment.save()
@@ -842,7 +844,7 @@ def substitute(assignment: Assignment, new_staff: StaffMember, user: Any, reason
             state=AssignmentState.PROPOSED,
             why=[
                 reasons.reason(
-                    N_("Put forward by %(agency)s in place of %(old)s: %(reason)s"),
+                    gettext_noop("Put forward by %(agency)s in place of %(old)s: %(reason)s"),
                     agency=str(assignment.agency),
                     old=str(assignment.staff),
                     reason=reason,

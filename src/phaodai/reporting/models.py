@@ -315,7 +315,7 @@ class DelegationReportVersion(models.Model):
 
 
 class DifficultyCategory(models.TextChoices):
-    STAFF = "staff", _("Staff")
+    STAFF = "staff", _("Workforce")
     SUPPLIES = "supplies", _("Supplies")
     WELFARE = "welfare", _("Welfare")
     MEDICAL = "medical", _("Medical")

@@ -26,6 +26,7 @@ from phaodai.core.audit import creation_entries, m2m_added
 from phaodai.core.demo import names as N
 from phaodai.core.demo.agencies import AgencySpec, DemoTree, Unit, agency_specs
 from phaodai.core.demo.people import distribute, people_for
+from phaodai.core.demo.reporting_history import HistoryResult, build_reporting_history
 from phaodai.core.demo.scenario import ScenarioResult, build_scenario
 from phaodai.core.text import clean_text, fold
 from phaodai.places.models import AdminUnit, Agency, Level, NeighbourhoodKind, Structure
@@ -96,11 +97,17 @@ class DemoResult:
     seconds: float = 0.0
     logins: list[LoginRow] = field(default_factory=list)
     scenario: ScenarioResult | None = None
+    reporting: HistoryResult | None = None
 
     @property
     def created_anything(self) -> bool:
         scenario = self.scenario is not None and self.scenario.created_anything
-        return scenario or any((self.neighbourhoods, self.agencies, self.staff, self.skills, self.users_created))
+        reporting = self.reporting is not None and self.reporting.created_anything
+        return (
+            scenario
+            or reporting
+            or any((self.neighbourhoods, self.agencies, self.staff, self.skills, self.users_created))
+        )
 
 
 def require_demo_mode() -> None:
@@ -426,5 +433,11 @@ def build_demo_city(staff: int = DEFAULT_STAFF, seed: int = DEFAULT_SEED, passwo
     except (ValidationError, PermissionDenied) as exc:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         raise DemoError(_("The mobilisation scenario stopped: %(error)s") % {"error": message}) from exc
+    # Two weeks of daily reports, late and missing ones, and difficulties (issue #5).
+    try:
+        result.reporting = build_reporting_history(units[tree.province.code])
+    except (ValidationError, PermissionDenied) as exc:
+        message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        raise DemoError(_("The reporting history stopped: %(error)s") % {"error": message}) from exc
     result.seconds = monotonic() - started
     return result

@@ -65,10 +65,30 @@ def test_the_menu_follows_the_role(world, client_for):
     ]
     places = ["places:adminunit_list", "places:agency_list"]
     mine = "notifications:message_list"
-    assert menu("admin") == [*places, "staff:staffmember_list", *mobilisation, mine, "accounts:user_list"]
-    assert menu("tan_an") == [*places, "staff:staffmember_list", *mobilisation, mine]
+    follow = ["reporting:not_reported", "reporting:summary"]  # coordinators: who is missing, the 18:00 picture
+    reports = ["reporting:delegationreport_list", "reporting:rates", "reporting:difficulty_list"]
+    staff = "staff:staffmember_list"
+    assert menu("admin") == [
+        *places,
+        staff,
+        *mobilisation,
+        *follow,
+        *reports,
+        "reporting:form_list",
+        mine,
+        "accounts:user_list",
+    ]
+    assert menu("tan_an") == [*places, staff, *mobilisation, *follow, *reports, mine]
     assert menu("team_member") == [*places, *mobilisation, mine]
     assert menu("hotline_operator") == [*places, mine]
+    # A team leader linked to their civil servant finds today's report first, and the reports, not the follow-up.
+    leader = world.users["team_leader"]
+    leader.staff_member = world.staff["minh"]
+    leader.save()
+    assert menu("team_leader")[0] == "reporting:today"
+    assert "reporting:delegationreport_list" in menu("team_leader") and "reporting:not_reported" not in menu(
+        "team_leader"
+    )
     # "My assignment" is for a login that belongs to a civil servant.
     member = world.users["team_member"]
     member.staff_member = world.staff["an"]

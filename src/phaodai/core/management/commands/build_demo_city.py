@@ -62,6 +62,11 @@ class Command(BaseCommand):
                 self.stdout.write(_("Mobilisation scenario: %(step)s") % {"step": line})
             for line in result.scenario.notes:
                 self.stdout.write(self.style.WARNING(_("Mobilisation scenario: %(note)s") % {"note": line}))
+        if result.reporting is not None:
+            if result.reporting.created_anything:
+                self.stdout.write(result.reporting.summary())
+            for line in result.reporting.notes:
+                self.stdout.write(self.style.WARNING(line))
         self.print_logins(result.logins)
 
     def print_logins(self, rows) -> None:

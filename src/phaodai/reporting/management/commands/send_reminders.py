@@ -1,0 +1,45 @@
+"""Send the daily reporting reminders that are due: one pass, or `--loop` as a background worker (run.sh)."""
+
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
+from django.utils.translation import gettext as _
+
+from phaodai.reporting.reminders import send_due_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue the reporting reminders that are due (16:30 to team leaders, 17:15 to delegation heads, 18:00 to the "
+        "coordination team, by each delegation's deadlines). Each round is sent once, however often this runs. "
+        "Run once (e.g. from cron) or with --loop as a background worker."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--loop", action="store_true", help="Keep running, one pass every --interval seconds.")
+        parser.add_argument("--interval", type=float, default=60.0, help="Seconds between passes (default 60).")
+
+    def handle(self, *args, loop: bool, interval: float, **options) -> None:
+        self._stop = False
+        if loop:
+            # A service manager stops the worker with SIGTERM: finish the round in hand, then leave.
+            signal.signal(signal.SIGTERM, self._request_stop)
+        while True:
+            if not connection.in_atomic_block:
+                close_old_connections()  # a long-running worker must not keep a connection the database dropped
+            queued = send_due_reminders()
+            if queued or not loop:
+                self.stdout.write(_("%(n)d reminders queued.") % {"n": queued})
+            if not loop or self._stop:
+                return
+            try:
+                time.sleep(interval)
+            except KeyboardInterrupt:
+                return
+            if self._stop:
+                return
+
+    def _request_stop(self, signum, frame) -> None:
+        self._stop = True
