@@ -156,16 +156,29 @@ class TeamReportQuerySet(ScopedQuerySet):
         return own | unit_subtree_q(user, "team__delegation__target_unit__path")
 
 
-class TeamReport(models.Model):
-    """A team's report for one local day: the slot. Its content is in `versions` (the latest is current)."""
+class ReportSlot(models.Model):
+    """What team and delegation reports share: one local day, its deadline, and the first submission's time and
+    lateness (fixed for good: what timeliness counts), the last submission's time and how many versions."""
 
-    team = models.ForeignKey("mobilisation.Team", on_delete=models.PROTECT, related_name="reports")
     day = models.DateField(_("day"))
     deadline = models.DateTimeField(_("due by"))
     first_submitted_at = models.DateTimeField(_("first submitted at"))
     minutes_late = models.PositiveIntegerField(_("minutes late"), default=0)
     last_submitted_at = models.DateTimeField(_("last submitted at"))
     version_count = models.PositiveIntegerField(_("versions"), default=1)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_late(self) -> bool:
+        return self.minutes_late > 0
+
+
+class TeamReport(ReportSlot):
+    """A team's report for one local day: the slot. Its content is in `versions` (the latest is current)."""
+
+    team = models.ForeignKey("mobilisation.Team", on_delete=models.PROTECT, related_name="reports")
 
     objects = TeamReportQuerySet.as_manager()
 
@@ -186,10 +199,6 @@ class TeamReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:teamreport_detail", args=[self.pk])
-
-    @property
-    def is_late(self) -> bool:
-        return self.minutes_late > 0
 
 
 class TeamReportVersion(models.Model):
@@ -241,16 +250,10 @@ class DelegationReportQuerySet(ScopedQuerySet):
         )
 
 
-class DelegationReport(models.Model):
+class DelegationReport(ReportSlot):
     """A delegation's consolidated report for one local day, sent to its coordination team (the slot)."""
 
     delegation = models.ForeignKey("mobilisation.Delegation", on_delete=models.PROTECT, related_name="reports")
-    day = models.DateField(_("day"))
-    deadline = models.DateTimeField(_("due by"))
-    first_submitted_at = models.DateTimeField(_("first submitted at"))
-    minutes_late = models.PositiveIntegerField(_("minutes late"), default=0)
-    last_submitted_at = models.DateTimeField(_("last submitted at"))
-    version_count = models.PositiveIntegerField(_("versions"), default=1)
 
     objects = DelegationReportQuerySet.as_manager()
 
@@ -272,10 +275,6 @@ class DelegationReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reporting:delegationreport_detail", args=[self.pk])
-
-    @property
-    def is_late(self) -> bool:
-        return self.minutes_late > 0
 
 
 class DelegationReportVersion(models.Model):

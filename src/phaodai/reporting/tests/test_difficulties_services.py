@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from phaodai.notifications.models import Message
 from phaodai.places.models import AdminUnit, Level, Structure
@@ -16,6 +17,14 @@ from phaodai.reporting import difficulties as svc
 from phaodai.reporting.models import Difficulty, DifficultyStatus, DifficultyStep, TeamReport
 from phaodai.reporting.testing import field_world
 from phaodai.testing import AN_HOA, CITY, NINH_KIEU, TAN_AN, TRA_NOC, unit
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages are checked in English (the gettext source); the Vietnamese is checked by test_translations.
+    with translation.override("en"):
+        yield
+
 
 NOW = datetime(2021, 8, 10, 3, 0, tzinfo=UTC)  # 10:00 in Hồ Chí Minh City
 
