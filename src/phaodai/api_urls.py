@@ -10,6 +10,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from phaodai.accounts.api import MeView, UserViewSet
+from phaodai.duty.api_routes import routes as duty_routes
 from phaodai.mobilisation.api import (
     AssignmentViewSet,
     DelegationViewSet,
@@ -61,7 +62,7 @@ router.register("decisions", MobilisationDecisionViewSet, basename="decisions")
 router.register("assignments", AssignmentViewSet, basename="assignments")
 router.register("delegations", DelegationViewSet, basename="delegations")
 router.register("teams", TeamViewSet, basename="teams")
-for prefix, viewset, basename in reporting_routes():
+for prefix, viewset, basename in [*reporting_routes(), *duty_routes()]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

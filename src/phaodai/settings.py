@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "phaodai.mobilisation",
     "phaodai.notifications",
     "phaodai.reporting",
+    "phaodai.duty",
 ]
 
 MIDDLEWARE = [

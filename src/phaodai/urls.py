@@ -9,5 +9,6 @@ urlpatterns = [
     path("mobilisation/", include("phaodai.mobilisation.urls")),
     path("notifications/", include("phaodai.notifications.urls")),
     path("reporting/", include("phaodai.reporting.urls")),
+    path("duty/", include("phaodai.duty.urls")),
     path("api/", include("phaodai.api_urls")),
 ]

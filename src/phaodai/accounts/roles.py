@@ -31,6 +31,19 @@ MOBILISE_VIEW = {"mobilisation.view"}
 # raise difficulties and act on those routed to one's unit.
 REPORT_VIEW = {"reporting.view"}
 COORDINATE = REPORT_VIEW | {"reporting.coordinate", "difficulty.raise", "difficulty.act"}
+# Duty and hotlines (issue #6): see duty sites, rosters and Friday reports; plan rosters (sites, rules, solve,
+# edit, publish); see and manage hotlines; submit the Friday report (districts, communes) and review it (Home
+# Affairs); community COVID teams and the households they serve; calls and help requests: take calls (operators),
+# see and act on help requests (communes, community teams, health).
+DUTY_VIEW = {"duty.view", "hotline.view", "community.view", "help.view"}
+LOCAL_DUTY = DUTY_VIEW | {
+    "duty.plan",
+    "duty.report",
+    "hotline.manage",
+    "community.manage",
+    "household.view",
+    "help.act",
+}
 EXPORT = {"staff.export"}
 AUDIT = {"audit.view"}
 
@@ -52,12 +65,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "mobilisation.party",
             "mobilisation.organise",
             "reporting.forms",
+            "duty.review",
+            "calls.take",
         }
         | COORDINATE
+        | LOCAL_DUTY
     ),
-    Role.STEERING: frozenset(VIEW | EXPORT | AUDIT | MOBILISE_VIEW | COORDINATE),
+    Role.STEERING: frozenset(VIEW | EXPORT | AUDIT | MOBILISE_VIEW | COORDINATE | DUTY_VIEW | {"duty.review"}),
     Role.HOME_AFFAIRS: frozenset(
-        VIEW | EXPORT | AUDIT | MOBILISE_VIEW | {"agency.change", "staff.change", "staff.import", "mobilisation.decide"}
+        VIEW
+        | EXPORT
+        | AUDIT
+        | MOBILISE_VIEW
+        | DUTY_VIEW
+        | {"agency.change", "staff.change", "staff.import", "mobilisation.decide", "duty.review"}
     ),
     Role.PARTY_BOARD: frozenset(
         VIEW | EXPORT | AUDIT | MOBILISE_VIEW | {"staff.change", "staff.import", "mobilisation.party"}
@@ -67,7 +88,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | EXPORT
         | MOBILISE_VIEW
         | COORDINATE
-        | {"mobilisation.request", "mobilisation.organise", "reporting.forms"}
+        | DUTY_VIEW
+        | {"mobilisation.request", "mobilisation.organise", "reporting.forms", "duty.plan", "help.act"}
     ),
     Role.DISTRICT: frozenset(
         VIEW
@@ -77,6 +99,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | COORDINATE
         | {"unit.change", "agency.change", "staff.change", "staff.import", "mobilisation.request"}
         | {"mobilisation.contacts"}
+        | LOCAL_DUTY
     ),
     Role.COMMUNE: frozenset(
         VIEW
@@ -85,15 +108,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | MOBILISE_VIEW
         | COORDINATE
         | {"unit.change", "staff.change", "staff.import", "mobilisation.contacts"}
+        | LOCAL_DUTY
     ),
-    Role.AGENCY_HEAD: frozenset(VIEW | EXPORT | MOBILISE_VIEW | {"mobilisation.substitute"}),
+    Role.AGENCY_HEAD: frozenset(VIEW | EXPORT | MOBILISE_VIEW | {"mobilisation.substitute", "duty.view", "duty.plan"}),
     Role.DELEGATION_HEAD: frozenset(
         VIEW | MOBILISE_VIEW | REPORT_VIEW | {"reporting.submit", "reporting.consolidate", "difficulty.raise"}
     ),
     Role.TEAM_LEADER: frozenset(VIEW | MOBILISE_VIEW | REPORT_VIEW | {"reporting.submit", "difficulty.raise"}),
     Role.TEAM_MEMBER: frozenset({"unit.view", "agency.view"} | MOBILISE_VIEW),
-    Role.HOTLINE_OPERATOR: frozenset({"unit.view", "agency.view"}),
-    Role.OBSERVER: frozenset(VIEW | EXPORT | MOBILISE_VIEW | REPORT_VIEW),
+    Role.HOTLINE_OPERATOR: frozenset(
+        {"unit.view", "agency.view", "hotline.view", "community.view", "household.view", "help.view", "calls.take"}
+    ),
+    Role.OBSERVER: frozenset(VIEW | EXPORT | MOBILISE_VIEW | REPORT_VIEW | DUTY_VIEW),
 }
 
 #: What each permission lets a person do, as the user pages show it (in this order). Labels only: the codes above
@@ -124,6 +150,18 @@ PERMISSION_LABELS: dict[str, str] = {
     "reporting.forms": _("Edit report forms and reporting deadlines"),
     "difficulty.raise": _("Raise difficulties"),
     "difficulty.act": _("Act on difficulties routed to one's unit"),
+    "duty.view": _("See duty sites, rosters and weekly roster reports"),
+    "duty.plan": _("Plan duty rosters: sites, coverage rules, solving, editing, publishing"),
+    "duty.report": _("Submit the Friday duty and hotline roster report"),
+    "duty.review": _("Follow the Friday roster reports of every district and commune"),
+    "hotline.view": _("See hotlines and their compliance"),
+    "hotline.manage": _("Register and change hotline numbers"),
+    "community.view": _("See community COVID teams"),
+    "community.manage": _("Manage community COVID teams and the households they serve"),
+    "household.view": _("See households"),
+    "calls.take": _("Record citizen calls"),
+    "help.view": _("See calls and help requests"),
+    "help.act": _("Act on help requests routed to one's unit or team"),
 }
 
 #: Roles whose holders see every row of the deployment, whatever scope they were given.

@@ -9,7 +9,8 @@ class PlacesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from phaodai.places.models import AdminUnit, Agency
+        from phaodai.places.models import AdminUnit, Agency, Household
 
         auditlog.register(AdminUnit, exclude_fields=["search_name", "path"])
         auditlog.register(Agency, exclude_fields=["search_name"])
+        auditlog.register(Household, exclude_fields=["search_name"])

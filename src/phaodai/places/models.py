@@ -188,3 +188,47 @@ class Agency(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("places:agency_detail", args=[self.pk])
+
+
+class HouseholdQuerySet(ScopedQuerySet):
+    view_permission = "household.view"
+
+    def scope_filter(self, user) -> Q:
+        return unit_subtree_q(user, "neighbourhood__path")
+
+
+class Household(models.Model):
+    """A household (hộ gia đình) of a neighbourhood: who heads it, where, how to reach it. The registry that the
+    community COVID teams (duty) and the welfare lists build on."""
+
+    neighbourhood = models.ForeignKey(
+        AdminUnit, verbose_name=_("neighbourhood"), on_delete=models.PROTECT, related_name="households"
+    )
+    head_name = models.CharField(_("head of household"), max_length=120)
+    address = models.CharField(_("address"), max_length=300)
+    phone = models.CharField(_("phone"), max_length=11, blank=True)
+    members = models.PositiveSmallIntegerField(_("members"), default=1)
+    search_name = models.CharField(max_length=300, editable=False, db_index=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["neighbourhood__path", "address", "head_name"]
+        constraints = [
+            models.CheckConstraint(name="household_has_members", condition=Q(members__gte=1)),
+            models.UniqueConstraint(
+                fields=["neighbourhood", "head_name", "address"], name="household_unique_head_and_address"
+            ),
+        ]
+        indexes = [models.Index(fields=["phone"], name="household_phone")]
+
+    def __str__(self) -> str:
+        return f"{self.head_name} · {self.address}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.head_name = clean_text(self.head_name)
+        self.address = clean_text(self.address)
+        self.search_name = fold(f"{self.head_name} {self.address}")
+        super().save(*args, **kwargs)

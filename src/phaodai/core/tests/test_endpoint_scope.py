@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from phaodai.duty.tests.scope_cases import DUTY_CASES
 from phaodai.places.models import AdminUnit
 from phaodai.reporting.tests.scope_cases import REPORTING_CASES
 from phaodai.testing import AN_HOA, TAN_AN, World
@@ -744,6 +745,7 @@ CASES: dict[str, Case] = {
 
 # The reporting app keeps its cases beside its code (phaodai/reporting/tests/scope_*.py).
 CASES.update(REPORTING_CASES)
+CASES.update(DUTY_CASES)
 
 
 def test_every_endpoint_has_a_scope_case():
