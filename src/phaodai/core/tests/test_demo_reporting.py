@@ -58,8 +58,8 @@ def demo_mode(settings):
 @pytest.fixture
 def city(db, demo_mode):
     with time_machine.travel(THURSDAY_1705, tick=False):
-        build_demo_city(staff=STAFF)
-        result = build_reporting_history(AdminUnit.objects.get(code="92"))
+        # The demo builder plays the reporting history after the mobilisation story (builder.build_demo_city).
+        result = build_demo_city(staff=STAFF).reporting
     return result
 
 
@@ -244,7 +244,6 @@ def test_a_run_on_a_later_day_adds_the_days_in_between(city):
 
 
 def test_a_small_city_without_delegations_gets_no_history(db, demo_mode):
-    build_demo_city(staff=300)
-    result = build_reporting_history(AdminUnit.objects.get(code="92"))
+    result = build_demo_city(staff=300).reporting
     assert not result.created_anything and result.notes
     assert not TeamReport.objects.exists() and StaffingRequest.objects.count() == 1
