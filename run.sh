@@ -17,6 +17,9 @@ sender=$!
 # each round is recorded in the database, so a restart never sends one twice.
 python manage.py send_reminders --loop --interval 60 >> var/reminders.log 2>&1 &
 reminders=$!
+# Help requests not acknowledged in time go up a level (commune → district → city), checked every minute.
+python manage.py escalate_help_requests --loop --interval 60 >> var/escalation.log 2>&1 &
+escalation=$!
 echo "Notifications are sent in the background; the console channel writes them to var/notifications.log."
-trap 'kill "$sender" "$reminders" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$sender" "$reminders" "$escalation" 2>/dev/null || true' EXIT INT TERM
 python manage.py runserver --noreload "${PHAODAI_ADDR:-127.0.0.1:8000}"

@@ -43,6 +43,7 @@ LOCAL_DUTY = DUTY_VIEW | {
     "community.manage",
     "household.view",
     "help.act",
+    "calls.take",  # a commune or district office answers citizens' calls too
 }
 EXPORT = {"staff.export"}
 AUDIT = {"audit.view"}

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, QueryDict
@@ -193,3 +194,24 @@ class HistoryView(ScopedObjectMixin, TemplateView):
             entries=describe(list(page.object_list), type(obj), self.request.user),
         )
         return ctx
+
+
+class SectionView(RolePermissionMixin, TemplateView):
+    """One menu section (navigation.SECTIONS): the pages of a capability the user may open. A section with none
+    of them is a 403, an unknown one a 404."""
+
+    permission = LOGGED_IN
+    template_name = "core/section.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.http import Http404
+
+        from phaodai.core.navigation import SECTIONS
+
+        section = SECTIONS.get(self.kwargs["slug"])
+        if section is None:
+            raise Http404
+        items = section.items_for(self.request.user)
+        if not any(item.permission for item in items):
+            raise PermissionDenied
+        return super().get_context_data(section=section, items=items, **kwargs)

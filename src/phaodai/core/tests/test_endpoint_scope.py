@@ -559,7 +559,14 @@ def _public(reason: str) -> Case:
     return case
 
 
+def _section(w, login):
+    """A section lists pages, not data; a role that may open none of them gets 403."""
+    assert_forbidden(login("team_member"), reverse("core:section", args=["reporting"]))
+    assert_forbidden(login("team_member"), reverse("core:section", args=["duty"]))
+
+
 CASES: dict[str, Case] = {
+    "core:section": _section,
     "set_language": _public("switches the interface language; holds no data"),
     "accounts:login": _public("the login page"),
     "accounts:logout": _public("ends the caller's own session"),
@@ -774,6 +781,7 @@ def test_endpoint_hides_what_is_outside_the_jurisdiction(name, world, login):
 # ---------------------------------------------------------------------------------------------- anonymous
 
 SAMPLE_ARGS = {
+    "core:section": lambda w: ["reporting"],
     "core:history": lambda w: ["staff.staffmember", w.staff["an"].pk],
     "mobilisation:membership_move": lambda w: [1, w.staff["an"].pk],
     "mobilisation:membership_end": lambda w: [1, w.staff["an"].pk],

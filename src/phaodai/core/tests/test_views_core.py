@@ -56,46 +56,46 @@ def test_home_for_a_city_wide_user_counts_the_whole_city(world, client_for):
 
 def test_the_menu_follows_the_role(world, client_for):
     def menu(who):
-        return [item.url_name for item in client_for(world.users[who]).get(HOME).context["nav_items"]]
+        return [item.url for item in client_for(world.users[who]).get(HOME).context["nav_items"]]
 
     mobilisation = [
-        "mobilisation:staffingrequest_list",
-        "mobilisation:mobilisationdecision_list",
-        "mobilisation:delegation_list",
+        reverse("mobilisation:staffingrequest_list"),
+        reverse("mobilisation:mobilisationdecision_list"),
+        reverse("mobilisation:delegation_list"),
     ]
-    places = ["places:adminunit_list", "places:agency_list"]
-    mine = "notifications:message_list"
-    follow = ["reporting:not_reported", "reporting:summary"]  # coordinators: who is missing, the 18:00 picture
-    reports = ["reporting:delegationreport_list", "reporting:rates", "reporting:difficulty_list"]
-    staff = "staff:staffmember_list"
-    assert menu("admin") == [
-        *places,
-        staff,
-        *mobilisation,
-        *follow,
-        *reports,
-        "reporting:form_list",
-        mine,
-        "accounts:user_list",
-    ]
-    assert menu("tan_an") == [*places, staff, *mobilisation, *follow, *reports, mine]
+    places = [reverse("places:adminunit_list"), reverse("places:agency_list")]
+    mine = reverse("notifications:message_list")
+    staff = reverse("staff:staffmember_list")
+    # Reporting and duty pages are grouped in one menu entry each (a section page), so the phone menu stays short.
+    sections = [reverse("core:section", args=["reporting"]), reverse("core:section", args=["duty"])]
+    call = reverse("duty:call_add")
+    assert menu("admin") == [call, *places, staff, *mobilisation, *sections, mine, reverse("accounts:user_list")]
+    assert menu("tan_an") == [call, *places, staff, *mobilisation, *sections, mine]
     assert menu("team_member") == [*places, *mobilisation, mine]
-    assert menu("hotline_operator") == [*places, mine]
-    # A team leader linked to their civil servant finds today's report first, and the reports, not the follow-up.
+    assert menu("hotline_operator") == [call, *places, sections[1], mine]
+    # A team leader linked to their civil servant finds today's report first, then their assignment and shifts.
     leader = world.users["team_leader"]
     leader.staff_member = world.staff["minh"]
     leader.save()
-    assert menu("team_leader")[0] == "reporting:today"
-    assert "reporting:delegationreport_list" in menu("team_leader") and "reporting:not_reported" not in menu(
-        "team_leader"
-    )
-    # "My assignment" is for a login that belongs to a civil servant.
+    assert menu("team_leader")[0] == reverse("reporting:today")
+    assert reverse("mobilisation:my_assignment") in menu("team_leader") and sections[0] in menu("team_leader")
+    # "My assignment" and "My shifts" are for a login that belongs to a civil servant.
     member = world.users["team_member"]
     member.staff_member = world.staff["an"]
     member.save()
-    assert menu("team_member")[-2:] == ["mobilisation:my_assignment", mine]
+    assert menu("team_member")[-3:] == [reverse("mobilisation:my_assignment"), reverse("duty:my_shifts"), mine]
     html = client_for(world.users["team_member"]).get(HOME).content.decode()
     assert reverse("staff:staffmember_list") not in html and reverse("accounts:user_list") not in html
+
+
+def test_a_section_lists_only_the_pages_the_role_may_open(world, client_for):
+    url = reverse("core:section", args=["reporting"])
+    coordinator = client_for(world.users["tan_an"]).get(url)
+    assert coordinator.status_code == 200
+    assert reverse("reporting:not_reported") in coordinator.content.decode()
+    assert reverse("reporting:form_list") not in coordinator.content.decode()  # forms are Health's and admins'
+    assert client_for(world.users["team_member"]).get(url).status_code == 403
+    assert client_for(world.users["tan_an"]).get(reverse("core:section", args=["nothing"])).status_code == 404
 
 
 def test_vietnamese_is_the_default_and_the_language_switch_gives_english(world, client_for):
