@@ -22,6 +22,7 @@ from phaodai.mobilisation.api import (
 from phaodai.places.api import AdminUnitViewSet, AgencyViewSet
 from phaodai.reporting.api_routes import routes as reporting_routes
 from phaodai.staff.api import SkillViewSet, StaffMemberViewSet
+from phaodai.welfare.api_routes import routes as welfare_routes
 
 app_name = "api"
 
@@ -62,7 +63,7 @@ router.register("decisions", MobilisationDecisionViewSet, basename="decisions")
 router.register("assignments", AssignmentViewSet, basename="assignments")
 router.register("delegations", DelegationViewSet, basename="delegations")
 router.register("teams", TeamViewSet, basename="teams")
-for prefix, viewset, basename in [*reporting_routes(), *duty_routes()]:
+for prefix, viewset, basename in [*reporting_routes(), *duty_routes(), *welfare_routes()]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

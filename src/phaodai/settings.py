@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "phaodai.notifications",
     "phaodai.reporting",
     "phaodai.duty",
+    "phaodai.welfare",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("notifications/", include("phaodai.notifications.urls")),
     path("reporting/", include("phaodai.reporting.urls")),
     path("duty/", include("phaodai.duty.urls")),
+    path("welfare/", include("phaodai.welfare.urls")),
     path("api/", include("phaodai.api_urls")),
 ]

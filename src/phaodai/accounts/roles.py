@@ -45,6 +45,11 @@ LOCAL_DUTY = DUTY_VIEW | {
     "help.act",
     "calls.take",  # a commune or district office answers citizens' calls too
 }
+# Welfare (issue #7): see registries, programmes, lists and distributions; a commune keeps its registry, compiles
+# and imports lists and records distributions; the district checks lists; the city approves them and defines
+# programmes; whoever sees both records reviews possible duplicates.
+WELFARE_VIEW = {"welfare.view", "household.view"}
+COMMUNE_WELFARE = WELFARE_VIEW | {"welfare.edit", "welfare.import", "welfare.distribute", "welfare.review"}
 EXPORT = {"staff.export"}
 AUDIT = {"audit.view"}
 
@@ -68,11 +73,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "reporting.forms",
             "duty.review",
             "calls.take",
+            "welfare.check",
+            "welfare.approve",
+            "welfare.programme",
         }
         | COORDINATE
         | LOCAL_DUTY
+        | COMMUNE_WELFARE
     ),
-    Role.STEERING: frozenset(VIEW | EXPORT | AUDIT | MOBILISE_VIEW | COORDINATE | DUTY_VIEW | {"duty.review"}),
+    Role.STEERING: frozenset(
+        VIEW
+        | EXPORT
+        | AUDIT
+        | MOBILISE_VIEW
+        | COORDINATE
+        | DUTY_VIEW
+        | WELFARE_VIEW
+        | {"duty.review", "welfare.approve", "welfare.programme", "welfare.review"}
+    ),
     Role.HOME_AFFAIRS: frozenset(
         VIEW
         | EXPORT
@@ -101,6 +119,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | {"unit.change", "agency.change", "staff.change", "staff.import", "mobilisation.request"}
         | {"mobilisation.contacts"}
         | LOCAL_DUTY
+        | WELFARE_VIEW
+        | {"welfare.check", "welfare.review"}
     ),
     Role.COMMUNE: frozenset(
         VIEW
@@ -110,6 +130,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | COORDINATE
         | {"unit.change", "staff.change", "staff.import", "mobilisation.contacts"}
         | LOCAL_DUTY
+        | COMMUNE_WELFARE
     ),
     Role.AGENCY_HEAD: frozenset(VIEW | EXPORT | MOBILISE_VIEW | {"mobilisation.substitute", "duty.view", "duty.plan"}),
     Role.DELEGATION_HEAD: frozenset(
@@ -120,7 +141,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.HOTLINE_OPERATOR: frozenset(
         {"unit.view", "agency.view", "hotline.view", "community.view", "household.view", "help.view", "calls.take"}
     ),
-    Role.OBSERVER: frozenset(VIEW | EXPORT | MOBILISE_VIEW | REPORT_VIEW | DUTY_VIEW),
+    Role.OBSERVER: frozenset(VIEW | EXPORT | MOBILISE_VIEW | REPORT_VIEW | DUTY_VIEW | {"welfare.view"}),
 }
 
 #: What each permission lets a person do, as the user pages show it (in this order). Labels only: the codes above
@@ -163,6 +184,14 @@ PERMISSION_LABELS: dict[str, str] = {
     "calls.take": _("Record citizen calls"),
     "help.view": _("See calls and help requests"),
     "help.act": _("Act on help requests routed to one's unit or team"),
+    "welfare.view": _("See welfare registries, programmes, lists and distributions"),
+    "welfare.edit": _("Keep the household registry and compile support lists"),
+    "welfare.import": _("Import welfare lists from Excel"),
+    "welfare.distribute": _("Record distributions"),
+    "welfare.check": _("Check communes' support lists (district)"),
+    "welfare.approve": _("Approve support lists (city)"),
+    "welfare.programme": _("Define support programmes"),
+    "welfare.review": _("Review possible duplicates"),
 }
 
 #: Roles whose holders see every row of the deployment, whatever scope they were given.

@@ -18,6 +18,7 @@ from phaodai.core.permissions import RolePermissionMixin, ScopedListMixin, Scope
 from phaodai.duty import forms_rosters as forms
 from phaodai.duty import rosters, sites
 from phaodai.duty.models import CoverageRule, DutySite, Roster, RosterStatus, ShiftAssignment
+from phaodai.duty.printouts import roster_weeks
 from phaodai.mobilisation.views import ServiceFormView, show_service_errors
 from phaodai.staff.models import StaffMember
 
@@ -208,6 +209,7 @@ class RosterDetailView(ScopedObjectMixin, DetailView):
             people=rosters.per_person(roster),
             can_plan=self.request.user.has_role_perm("duty.plan") and roster.status != RosterStatus.SUPERSEDED,
             newer=Roster.objects.filter(previous=roster).first(),
+            weeks=roster_weeks(roster),
             pool=roster.pool.order_by("search_name"),
         )
         return ctx

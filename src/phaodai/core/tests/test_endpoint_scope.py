@@ -20,6 +20,7 @@ from phaodai.duty.tests.scope_cases import DUTY_CASES
 from phaodai.places.models import AdminUnit
 from phaodai.reporting.tests.scope_cases import REPORTING_CASES
 from phaodai.testing import AN_HOA, TAN_AN, World
+from phaodai.welfare.tests.scope_cases import WELFARE_CASES
 
 # ---------------------------------------------------------------------------------------------- the walker
 
@@ -753,6 +754,7 @@ CASES: dict[str, Case] = {
 # The reporting app keeps its cases beside its code (phaodai/reporting/tests/scope_*.py).
 CASES.update(REPORTING_CASES)
 CASES.update(DUTY_CASES)
+CASES.update(WELFARE_CASES)
 
 
 def test_every_endpoint_has_a_scope_case():
