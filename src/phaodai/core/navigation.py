@@ -70,6 +70,20 @@ SECTIONS = {
                 NavItem(_("Public directory"), "duty:directory_index", ""),
             ),
         ),
+        NavSection(
+            _("Welfare"),
+            "welfare",
+            (
+                NavItem(_("Household registry"), "welfare:household_list", "household.view"),
+                NavItem(_("Support programmes"), "welfare:programme_list", "welfare.view"),
+                NavItem(_("Support lists"), "welfare:supportlist_list", "welfare.view"),
+                NavItem(_("Import a list from Excel"), "welfare:import_upload", "welfare.import"),
+                NavItem(_("Possible duplicates"), "welfare:match_queue", "welfare.review"),
+                NavItem(_("Distributions"), "welfare:distribution_list", "welfare.view"),
+                NavItem(_("Not on any list (không sót)"), "welfare:report_missed", "welfare.view"),
+                NavItem(_("On a list twice (không trùng)"), "welfare:report_duplicates", "welfare.view"),
+            ),
+        ),
     )
 }
 
@@ -87,6 +101,7 @@ MENU = [
     NavItem(_("My shifts"), "duty:my_shifts", "", own_record=True),
     SECTIONS["reporting"],
     SECTIONS["duty"],
+    SECTIONS["welfare"],
     NavItem(_("Notifications"), "notifications:message_list", ""),
     NavItem(_("Users"), "accounts:user_list", "user.view"),
 ]

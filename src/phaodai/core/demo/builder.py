@@ -25,6 +25,7 @@ from phaodai.accounts.roles import Role
 from phaodai.core.audit import creation_entries, m2m_added
 from phaodai.core.demo import names as N
 from phaodai.core.demo.agencies import AgencySpec, DemoTree, Unit, agency_specs
+from phaodai.core.demo.duty_story import DutyStoryResult, StoryError, build_duty_story
 from phaodai.core.demo.people import distribute, people_for
 from phaodai.core.demo.reporting_history import HistoryResult, build_reporting_history
 from phaodai.core.demo.scenario import ScenarioResult, build_scenario
@@ -98,14 +99,17 @@ class DemoResult:
     logins: list[LoginRow] = field(default_factory=list)
     scenario: ScenarioResult | None = None
     reporting: HistoryResult | None = None
+    duty: DutyStoryResult | None = None
 
     @property
     def created_anything(self) -> bool:
         scenario = self.scenario is not None and self.scenario.created_anything
         reporting = self.reporting is not None and self.reporting.created_anything
+        duty = self.duty is not None and self.duty.created_anything
         return (
             scenario
             or reporting
+            or duty
             or any((self.neighbourhoods, self.agencies, self.staff, self.skills, self.users_created))
         )
 
@@ -412,8 +416,13 @@ def build_logins(tree: DemoTree, units: dict[str, AdminUnit], password: str, res
         )
 
 
-def build_demo_city(staff: int = DEFAULT_STAFF, seed: int = DEFAULT_SEED, password: str = DEMO_PASSWORD) -> DemoResult:
-    """Build (or complete) the demo city. Raises DemoError when it must not or cannot be built here."""
+def build_demo_city(
+    staff: int = DEFAULT_STAFF, seed: int = DEFAULT_SEED, password: str = DEMO_PASSWORD, *, duty: bool = True
+) -> DemoResult:
+    """Build (or complete) the demo city. Raises DemoError when it must not or cannot be built here.
+
+    `duty=False` leaves out the duty story (rosters solved for every ward take ~15 s): tests of the other stories
+    build the city without it."""
     started = monotonic()
     require_demo_mode()
     if staff < 0:
@@ -439,5 +448,12 @@ def build_demo_city(staff: int = DEFAULT_STAFF, seed: int = DEFAULT_SEED, passwo
     except (ValidationError, PermissionDenied) as exc:
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         raise DemoError(_("The reporting history stopped: %(error)s") % {"error": message}) from exc
+    # Duty rosters, hotlines, community teams and a week of calls (issue #6).
+    if duty:
+        try:
+            result.duty = build_duty_story(units[tree.province.code], seed=seed)
+        except (ValidationError, PermissionDenied, StoryError) as exc:
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise DemoError(_("The duty story stopped: %(error)s") % {"error": message}) from exc
     result.seconds = monotonic() - started
     return result

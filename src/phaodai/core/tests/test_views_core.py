@@ -67,12 +67,12 @@ def test_the_menu_follows_the_role(world, client_for):
     mine = reverse("notifications:message_list")
     staff = reverse("staff:staffmember_list")
     # Reporting and duty pages are grouped in one menu entry each (a section page), so the phone menu stays short.
-    sections = [reverse("core:section", args=["reporting"]), reverse("core:section", args=["duty"])]
+    sections = [reverse("core:section", args=[slug]) for slug in ("reporting", "duty", "welfare")]
     call = reverse("duty:call_add")
     assert menu("admin") == [call, *places, staff, *mobilisation, *sections, mine, reverse("accounts:user_list")]
     assert menu("tan_an") == [call, *places, staff, *mobilisation, *sections, mine]
     assert menu("team_member") == [*places, *mobilisation, mine]
-    assert menu("hotline_operator") == [call, *places, sections[1], mine]
+    assert menu("hotline_operator") == [call, *places, sections[1], sections[2], mine]  # households: welfare
     # A team leader linked to their civil servant finds today's report first, then their assignment and shifts.
     leader = world.users["team_leader"]
     leader.staff_member = world.staff["minh"]

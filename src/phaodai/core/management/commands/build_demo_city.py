@@ -67,6 +67,11 @@ class Command(BaseCommand):
                 self.stdout.write(result.reporting.summary())
             for line in result.reporting.notes:
                 self.stdout.write(self.style.WARNING(line))
+        if result.duty is not None:
+            if result.duty.created_anything:
+                self.stdout.write(result.duty.summary())
+            for line in result.duty.notes:
+                self.stdout.write(self.style.WARNING(line))
         self.print_logins(result.logins)
 
     def print_logins(self, rows) -> None:
