@@ -33,7 +33,7 @@ from phaodai.places.models import AdminUnit
 #: Seed 002: "at least four hotline numbers per district and per commune".
 MIN_NUMBERS = 4
 SOURCE = gettext_lazy(
-    "Cần Thơ City People's Committee, plan 184/KH-UBND (seed 002): every district and commune keeps hotlines staffed "
+    "Cần Thơ City People's Committee, plan 184/KH-UBND: every district and commune keeps hotlines staffed "
     "24/24, with at least four numbers including a health line and a welfare line."
 )
 HOUR = timedelta(hours=1)

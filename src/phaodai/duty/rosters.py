@@ -63,6 +63,20 @@ def message(msgid: str, **params: Any) -> dict[str, Any]:
     return {"message": msgid, "params": params}
 
 
+#: The solver's status as the roster page says it.
+SOLVER_STATUS = {
+    "optimal": gettext_noop("optimal (proven best)"),
+    "feasible": gettext_noop("feasible (every rule met; not proven best)"),
+    "infeasible": gettext_noop("no roster meets every rule"),
+    "unknown": gettext_noop("no roster found within the time limit"),
+}
+
+
+def solver_status_label(roster: Roster) -> str:
+    status = (roster.solver or {}).get("status", "")
+    return _(SOLVER_STATUS[status]) if status in SOLVER_STATUS else status
+
+
 def messages_of(roster: Roster) -> list[str]:
     out = []
     for item in roster.solver.get("messages", []):

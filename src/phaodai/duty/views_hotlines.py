@@ -103,7 +103,7 @@ class HotlineCreateView(RolePermissionMixin, ServiceFormView):
     form_class = HotlineForm
     title = gettext_lazy("Register a hotline number")
     intro = gettext_lazy(
-        "Seed 002: every district and commune keeps at least four hotline numbers, a health line and a welfare "
+        "Plan 184/KH-UBND: every district and commune keeps at least four hotline numbers, a health line and a welfare "
         "line among them, staffed 24/24 from a duty site's roster."
     )
     submit_label = gettext_lazy("Register")

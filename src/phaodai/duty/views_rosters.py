@@ -210,6 +210,7 @@ class RosterDetailView(ScopedObjectMixin, DetailView):
             can_plan=self.request.user.has_role_perm("duty.plan") and roster.status != RosterStatus.SUPERSEDED,
             newer=Roster.objects.filter(previous=roster).first(),
             weeks=roster_weeks(roster),
+            solver_status=rosters.solver_status_label(roster),
             pool=roster.pool.order_by("search_name"),
         )
         return ctx

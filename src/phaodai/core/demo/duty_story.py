@@ -64,7 +64,7 @@ SOLVE_SECONDS = 0.3
 SOLVE_WORKERS = 4
 RETRY_SECONDS = 5.0
 #: People a ward's roster needs for its headquarters and station (456 hours a week, 48 hours each, rest rules).
-POOL_TARGET = 15
+POOL_TARGET = 18
 #: Lendable people the district keeps for its own headquarters and health centre.
 DISTRICT_KEEPS = 10
 WEEKDAYS, WEEKEND = [1, 2, 3, 4, 5], [6, 7]
@@ -274,7 +274,8 @@ def reinforcements(story: Story, unit_sites_: dict[int, list[DutySite]]) -> dict
     first = {TAN_AN_CODE: 0, AN_HOA_CODE: 1}
     out: dict[int, list[StaffMember]] = {}
     for ward in sorted(story.wards, key=lambda w: (first.get(w.code, 2), w.code)):
-        own = len(rosters.default_pool(unit_sites_.get(ward.pk) or []))
+        # Only those free to serve count: this week's mobilisation takes many of a ward's own people.
+        own = sum(1 for p in rosters.default_pool(unit_sites_.get(ward.pk) or []) if p.status == StaffStatus.AVAILABLE)
         need = max(0, POOL_TARGET - own)
         out[ward.pk], spare = spare[:need], spare[need:]
     out[story.district.pk] = []
