@@ -29,6 +29,7 @@ from phaodai.core.demo.duty_story import DutyStoryResult, StoryError, build_duty
 from phaodai.core.demo.people import distribute, people_for
 from phaodai.core.demo.reporting_history import HistoryResult, build_reporting_history
 from phaodai.core.demo.scenario import ScenarioResult, build_scenario
+from phaodai.core.demo.welfare_story import WelfareStoryResult, build_welfare_story
 from phaodai.core.text import clean_text, fold
 from phaodai.places.models import AdminUnit, Agency, Level, NeighbourhoodKind, Structure
 from phaodai.staff.models import Skill, StaffMember
@@ -100,16 +101,19 @@ class DemoResult:
     scenario: ScenarioResult | None = None
     reporting: HistoryResult | None = None
     duty: DutyStoryResult | None = None
+    welfare: WelfareStoryResult | None = None
 
     @property
     def created_anything(self) -> bool:
         scenario = self.scenario is not None and self.scenario.created_anything
         reporting = self.reporting is not None and self.reporting.created_anything
         duty = self.duty is not None and self.duty.created_anything
+        welfare = self.welfare is not None and self.welfare.created_anything
         return (
             scenario
             or reporting
             or duty
+            or welfare
             or any((self.neighbourhoods, self.agencies, self.staff, self.skills, self.users_created))
         )
 
@@ -417,12 +421,17 @@ def build_logins(tree: DemoTree, units: dict[str, AdminUnit], password: str, res
 
 
 def build_demo_city(
-    staff: int = DEFAULT_STAFF, seed: int = DEFAULT_SEED, password: str = DEMO_PASSWORD, *, duty: bool = True
+    staff: int = DEFAULT_STAFF,
+    seed: int = DEFAULT_SEED,
+    password: str = DEMO_PASSWORD,
+    *,
+    duty: bool = True,
+    welfare: bool = True,
 ) -> DemoResult:
     """Build (or complete) the demo city. Raises DemoError when it must not or cannot be built here.
 
-    `duty=False` leaves out the duty story (rosters solved for every ward take ~15 s): tests of the other stories
-    build the city without it."""
+    `duty=False` leaves out the duty story (rosters solved for every ward take ~15 s) and `welfare=False` the
+    welfare story (~5 s): tests of the other stories build the city without them."""
     started = monotonic()
     require_demo_mode()
     if staff < 0:
@@ -455,5 +464,12 @@ def build_demo_city(
         except (ValidationError, PermissionDenied, StoryError) as exc:
             message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             raise DemoError(_("The duty story stopped: %(error)s") % {"error": message}) from exc
+    # Registries, two programmes, lists with planted duplicates and omissions, distributions (issue #7).
+    if welfare:
+        try:
+            result.welfare = build_welfare_story(units[tree.province.code], seed=seed)
+        except (ValidationError, PermissionDenied, StoryError) as exc:
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise DemoError(_("The welfare story stopped: %(error)s") % {"error": message}) from exc
     result.seconds = monotonic() - started
     return result

@@ -30,7 +30,7 @@ def demo_mode(settings):
 
 @pytest.fixture
 def demo(db, demo_mode):
-    return build_demo_city(staff=STAFF, duty=False)
+    return build_demo_city(staff=STAFF, duty=False, welfare=False)
 
 
 def build(**kwargs) -> str:
@@ -64,7 +64,7 @@ def test_a_commune_that_already_has_neighbourhoods_keeps_them_as_they_are(db, de
     tan_an = AdminUnit.objects.get(code=TAN_AN)
     AdminUnit.objects.create(code=f"{TAN_AN}.01", name="Khu vực Bình Nhựt", division_type="khu vực", level=4,
                              structure=tan_an.structure, parent=tan_an)  # fmt: skip
-    build_demo_city(staff=STAFF, duty=False)
+    build_demo_city(staff=STAFF, duty=False, welfare=False)
     assert list(tan_an.children.values_list("name", flat=True)) == ["Khu vực Bình Nhựt"]
 
 
@@ -105,7 +105,7 @@ def test_the_requested_number_of_staff_is_built_and_no_agency_holds_more_than_it
 def test_an_agency_whose_headcount_is_already_full_gets_nobody_more(db, demo_mode):
     city = AdminUnit.objects.get(code=CITY)
     small = Agency.objects.create(name="Sở Y tế", kind=AgencyKind.DEPARTMENT, unit=city, headcount=1, min_in_office=0)
-    result = build_demo_city(staff=3000, duty=False)
+    result = build_demo_city(staff=3000, duty=False, welfare=False)
     assert small.staff.count() == 1
     assert result.not_placed > 0
     assert StaffMember.objects.count() == 3000 - result.not_placed
@@ -129,7 +129,7 @@ def test_every_person_has_a_citizen_id_consistent_with_gender_and_birth_year_and
 
 
 def test_medical_staff_work_in_health_agencies_and_shared_phones_exist_at_city_scale(db, demo_mode):
-    build_demo_city(staff=3000, duty=False)
+    build_demo_city(staff=3000, duty=False, welfare=False)
     medical = StaffMember.objects.filter(skills__code="medical")
     assert medical.count() > 300
     health_kinds = {AgencyKind.HOSPITAL, AgencyKind.HEALTH_CENTRE, AgencyKind.HEALTH_STATION, AgencyKind.PUBLIC_SERVICE}
@@ -186,11 +186,11 @@ def test_a_second_build_creates_nothing_and_prints_the_logins_again(db, demo_mod
 
 
 def test_two_builds_make_the_same_people(db, demo_mode):
-    build_demo_city(staff=STAFF, duty=False)
+    build_demo_city(staff=STAFF, duty=False, welfare=False)
     first = sorted(StaffMember.objects.values_list("citizen_id", "full_name", "date_of_birth", "agency__name", "phone"))
     LogEntry.objects.all().delete()
     StaffMember.objects.all().delete()
-    result = build_demo_city(staff=STAFF, duty=False)
+    result = build_demo_city(staff=STAFF, duty=False, welfare=False)
     assert result.staff == STAFF
     again = sorted(StaffMember.objects.values_list("citizen_id", "full_name", "date_of_birth", "agency__name", "phone"))
     assert first == again
@@ -201,7 +201,7 @@ def test_a_login_whose_password_was_changed_is_given_the_demo_password_back(demo
     tanan.set_password("someone-changed-it-42")
     tanan.role = Role.OBSERVER
     tanan.save()
-    result = build_demo_city(staff=STAFF, duty=False)
+    result = build_demo_city(staff=STAFF, duty=False, welfare=False)
     assert result.users_updated == 1 and result.users_created == 0
     tanan.refresh_from_db()
     assert tanan.role == Role.COMMUNE

@@ -56,7 +56,7 @@ def story(db, settings):
     settings.DEMO_MODE = True
     with time_machine.travel(NOW, tick=False):
         # The demo builder plays the duty story after the mobilisation and reporting stories.
-        result = build_demo_city(staff=STAFF).duty
+        result = build_demo_city(staff=STAFF, welfare=False).duty
     return result
 
 

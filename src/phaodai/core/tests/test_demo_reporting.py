@@ -59,7 +59,7 @@ def demo_mode(settings):
 def city(db, demo_mode):
     with time_machine.travel(THURSDAY_1705, tick=False):
         # The demo builder plays the reporting history after the mobilisation story (builder.build_demo_city).
-        result = build_demo_city(staff=STAFF, duty=False).reporting
+        result = build_demo_city(staff=STAFF, duty=False, welfare=False).reporting
     return result
 
 
@@ -230,7 +230,7 @@ def test_a_second_run_adds_nothing(city):
     before = counts()
     with time_machine.travel(THURSDAY_1705, tick=False):
         again = build_reporting_history(AdminUnit.objects.get(code="92"))
-        demo = build_demo_city(staff=STAFF, duty=False)
+        demo = build_demo_city(staff=STAFF, duty=False, welfare=False)
     assert not again.created_anything and not demo.created_anything
     assert counts() == before
 
@@ -244,6 +244,6 @@ def test_a_run_on_a_later_day_adds_the_days_in_between(city):
 
 
 def test_a_small_city_without_delegations_gets_no_history(db, demo_mode):
-    result = build_demo_city(staff=300, duty=False).reporting
+    result = build_demo_city(staff=300, duty=False, welfare=False).reporting
     assert not result.created_anything and result.notes
     assert not TeamReport.objects.exists() and StaffingRequest.objects.count() == 1

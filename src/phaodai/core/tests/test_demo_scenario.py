@@ -49,7 +49,7 @@ def demo_mode(settings):
 
 @pytest.fixture
 def city(db, demo_mode):
-    return build_demo_city(staff=STAFF, duty=False)
+    return build_demo_city(staff=STAFF, duty=False, welfare=False)
 
 
 def login(username: str) -> User:
@@ -93,7 +93,9 @@ def test_health_asks_home_affairs_approves_and_the_people_are_mobilised(city):
 
 
 def test_an_agency_head_substituted_one_of_their_people_with_a_reason(db, demo_mode):
-    build_demo_city(staff=5000, duty=False)  # the default size: Sở Xây dựng has people above its in-office minimum
+    build_demo_city(
+        staff=5000, duty=False, welfare=False
+    )  # the default size: Sở Xây dựng has people above its in-office minimum
     head = login("thutruong")
     substitute = Assignment.objects.get(substitutes__isnull=False)
     assert substitute.agency_id == head.scope_agency_id == substitute.substitutes.agency_id
@@ -165,14 +167,14 @@ def test_a_second_build_changes_nothing(city, demo_mode):
         ] + [LogEntry.objects.count(), list(User.objects.order_by("pk").values_list("staff_member", flat=True))]
 
     before = counts()
-    again = build_demo_city(staff=STAFF, duty=False)
+    again = build_demo_city(staff=STAFF, duty=False, welfare=False)
     assert not again.created_anything
     assert again.scenario.steps == []
     assert counts() == before
 
 
 def test_a_small_city_stops_after_the_request_and_says_why(db, demo_mode):
-    result = build_demo_city(staff=300, duty=False)
+    result = build_demo_city(staff=300, duty=False, welfare=False)
     assert StaffingRequest.objects.get().status == RequestStatus.SUBMITTED
     assert not MobilisationDecision.objects.exists()
     assert any("--staff 5000" in note for note in result.scenario.notes)

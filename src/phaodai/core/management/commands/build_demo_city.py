@@ -72,6 +72,11 @@ class Command(BaseCommand):
                 self.stdout.write(result.duty.summary())
             for line in result.duty.notes:
                 self.stdout.write(self.style.WARNING(line))
+        if result.welfare is not None:
+            if result.welfare.created_anything:
+                self.stdout.write(result.welfare.summary())
+            for line in result.welfare.notes:
+                self.stdout.write(self.style.WARNING(line))
         self.print_logins(result.logins)
 
     def print_logins(self, rows) -> None:
