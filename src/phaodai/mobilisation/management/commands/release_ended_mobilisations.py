@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from phaodai.mobilisation.services import release_ended, start_due
 
@@ -23,7 +24,7 @@ def _parse_day(text: str) -> date:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise CommandError(f"{text!r} is not a date: use dd/mm/yyyy.")
+    raise CommandError(_("“%(text)s” is not a date: use dd/mm/yyyy.") % {"text": text})
 
 
 class Command(BaseCommand):
@@ -37,5 +38,6 @@ class Command(BaseCommand):
         released = release_ended(today)
         started = start_due(today)
         self.stdout.write(
-            f"{today:%d/%m/%Y}: {released} assignment(s) released, {started} person(s) starting their mobilisation."
+            _("%(day)s: %(released)d assignment(s) released, %(started)d person(s) starting their mobilisation.")
+            % {"day": f"{today:%d/%m/%Y}", "released": released, "started": started}
         )
